@@ -1,0 +1,57 @@
+// Package tools finds the outside programs that some tests need (Python
+// with numpy or torch, a browser, ONNX Runtime) and decides what a test does
+// when one is missing: skip with a clear message under a plain go test, or
+// fail when the environment sets KISO_REQUIRE_TOOLS=1, as .ci/run does.
+package tools
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Required reports whether missing tools fail tests (KISO_REQUIRE_TOOLS=1).
+func Required() bool { return os.Getenv("KISO_REQUIRE_TOOLS") == "1" }
+
+// Missing skips t, or fails it when tools are required, with a message
+// naming what is missing and how to get it.
+func Missing(t testing.TB, what, how string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("%s is missing (KISO_REQUIRE_TOOLS=1): %s", what, how)
+	}
+	t.Skipf("skipped: %s is missing (%s)", what, how)
+}
+
+// Python returns the path of a Python 3 that can import every module in
+// mods, preferring Debian's /usr/bin/python3 (other interpreters on these
+// machines may lack numpy); if there is none it calls Missing.
+func Python(t testing.TB, mods ...string) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		args := []string{"-c", "import sys"}
+		for _, m := range mods {
+			args[1] += "; import " + m
+		}
+		if exec.Command(path, args...).Run() == nil {
+			return path
+		}
+	}
+	Missing(t, "python3 with "+joinMods(mods), "apt-get install python3-numpy python3-torch")
+	return ""
+}
+
+func joinMods(mods []string) string {
+	s := ""
+	for i, m := range mods {
+		if i > 0 {
+			s += ", "
+		}
+		s += m
+	}
+	return s
+}

@@ -1,0 +1,182 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiso-go/kiso/tensor"
+)
+
+// Func names an elementwise activation function. Each has a value F and a
+// derivative D; see the constants.
+type Func int
+
+const (
+	// Identity is f(x) = x, f'(x) = 1.
+	Identity Func = iota
+	// Step is f(x) = 1 if x > 0 else 0; f'(x) = 0 (the perceptron's
+	// activation: it has no useful gradient, which is why networks use the
+	// others).
+	Step
+	// Sigmoid is f(x) = 1 / (1 + e^-x), f'(x) = f(x)(1 - f(x)). For x below
+	// -709 e^-x overflows to +Inf and f(x) is exactly 0: never NaN.
+	Sigmoid
+	// ReLU is f(x) = max(0, x), f'(x) = 1 if x > 0 else 0.
+	ReLU
+	// Tanh is f(x) = tanh x, f'(x) = 1 - f(x)^2.
+	Tanh
+	// LeakyReLU is f(x) = x if x > 0 else 0.01x, f'(x) = 1 or 0.01.
+	LeakyReLU
+)
+
+// LeakySlope is LeakyReLU's slope for negative inputs (PyTorch's default).
+const LeakySlope = 0.01
+
+var funcNames = [...]string{"identity", "step", "sigmoid", "relu", "tanh", "leakyrelu"}
+
+// String returns the function's name as ParseFunc accepts it.
+func (f Func) String() string {
+	if f < 0 || int(f) >= len(funcNames) {
+		return fmt.Sprintf("Func(%d)", int(f))
+	}
+	return funcNames[f]
+}
+
+// ParseFunc returns the activation named s: identity, step, sigmoid, relu,
+// tanh or leakyrelu.
+func ParseFunc(s string) (Func, error) {
+	for i, n := range funcNames {
+		if n == s {
+			return Func(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown activation %q (want identity, step, sigmoid, relu, tanh or leakyrelu)", s)
+}
+
+// F returns f(x).
+func (f Func) F(x float64) float64 {
+	switch f {
+	case Identity:
+		return x
+	case Step:
+		if x > 0 {
+			return 1
+		}
+		return 0
+	case Sigmoid:
+		return 1 / (1 + math.Exp(-x))
+	case ReLU:
+		return max(x, 0)
+	case Tanh:
+		return math.Tanh(x)
+	case LeakyReLU:
+		if x > 0 {
+			return x
+		}
+		return LeakySlope * x
+	}
+	panic(fmt.Sprintf("nn: unknown activation %d", int(f)))
+}
+
+// D returns f'(x) given the input x and the output y = f(x) (sigmoid and
+// tanh are cheapest from y).
+func (f Func) D(x, y float64) float64 {
+	switch f {
+	case Identity:
+		return 1
+	case Step:
+		return 0
+	case Sigmoid:
+		return y * (1 - y)
+	case ReLU:
+		if x > 0 {
+			return 1
+		}
+		return 0
+	case Tanh:
+		return 1 - y*y
+	case LeakyReLU:
+		if x > 0 {
+			return 1
+		}
+		return LeakySlope
+	}
+	panic(fmt.Sprintf("nn: unknown activation %d", int(f)))
+}
+
+// Activation is a layer applying an elementwise function f to its input of
+// any shape; the output has the same shape.
+type Activation[T tensor.Float] struct {
+	Func Func
+
+	x, y, dx *tensor.Tensor[T]
+}
+
+// NewActivation returns the activation layer for f.
+func NewActivation[T tensor.Float](f Func) *Activation[T] {
+	if f < 0 || int(f) >= len(funcNames) {
+		panic(fmt.Sprintf("nn: unknown activation %d", int(f)))
+	}
+	return &Activation[T]{Func: f}
+}
+
+// Forward returns f(x) elementwise.
+func (a *Activation[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
+	a.x = x
+	a.y = tensor.Reuse(a.y, x.Shape()...)
+	y := a.y.Data[:len(x.Data)]
+	switch a.Func {
+	case Sigmoid:
+		for i, v := range x.Data {
+			y[i] = T(1 / (1 + math.Exp(-float64(v))))
+		}
+	case ReLU:
+		for i, v := range x.Data {
+			y[i] = max(v, 0)
+		}
+	case Tanh:
+		for i, v := range x.Data {
+			y[i] = T(math.Tanh(float64(v)))
+		}
+	default:
+		for i, v := range x.Data {
+			y[i] = T(a.Func.F(float64(v)))
+		}
+	}
+	return a.y
+}
+
+// Backward returns dy * f'(x).
+func (a *Activation[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
+	if !tensor.SameShape(dy, a.y) {
+		panic(fmt.Sprintf("nn: %v backward got gradient of shape %v for output %v", a.Func, dy.Shape(), a.y.Shape()))
+	}
+	a.dx = tensor.Reuse(a.dx, dy.Shape()...)
+	dx, x, y := a.dx.Data[:len(dy.Data)], a.x.Data[:len(dy.Data)], a.y.Data[:len(dy.Data)]
+	switch a.Func {
+	case Sigmoid:
+		for i, g := range dy.Data {
+			dx[i] = g * (1 - y[i]) * y[i]
+		}
+	case ReLU:
+		for i, g := range dy.Data {
+			if x[i] > 0 {
+				dx[i] = g
+			} else {
+				dx[i] = 0
+			}
+		}
+	case Tanh:
+		for i, g := range dy.Data {
+			dx[i] = g * (1 - y[i]*y[i])
+		}
+	default:
+		for i, g := range dy.Data {
+			dx[i] = g * T(a.Func.D(float64(x[i]), float64(y[i])))
+		}
+	}
+	return a.dx
+}
+
+// Params returns nil: activations have no parameters.
+func (a *Activation[T]) Params() []*Param[T] { return nil }

@@ -1,0 +1,131 @@
+// Package numgrad computes gradients numerically, by central differences,
+// and checks backpropagation against them.
+//
+// It is the tutorial's numerical_gradient made reusable: perturb one element
+// of a parameter by ±h, evaluate the loss twice, take (f(x+h) - f(x-h)) / 2h,
+// restore the element, move to the next. It costs two evaluations of the
+// loss per parameter element, which is why networks learn by
+// backpropagation, and why backpropagation is checked against it.
+package numgrad
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiso-go/kiso/loss"
+	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/tensor"
+)
+
+// H is the tutorial's step, 1e-4: small enough that the central difference's
+// truncation error (of order h²) is about 1e-8, large enough that rounding
+// error (about ε·|f|/h ≈ 1e-12) stays below it.
+const H = 1e-4
+
+// GradientTo sets dst to the central-difference gradient of f with respect
+// to x, with step h, and returns dst. f must read x (typically through a
+// closure over the network whose parameter x is) and return the loss; x is
+// perturbed in place one element at a time and each element is restored
+// exactly before the next. dst must have x's shape and not share its storage.
+func GradientTo[T tensor.Float](dst *tensor.Tensor[T], f func() float64, x *tensor.Tensor[T], h float64) *tensor.Tensor[T] {
+	if !tensor.SameShape(dst, x) {
+		panic(fmt.Sprintf("numgrad: GradientTo: destination %v for parameter %v", dst.Shape(), x.Shape()))
+	}
+	for i, tmp := range x.Data {
+		x.Data[i] = T(float64(tmp) + h)
+		fxh1 := f()
+		x.Data[i] = T(float64(tmp) - h)
+		fxh2 := f()
+		dst.Data[i] = T((fxh1 - fxh2) / (2 * h))
+		x.Data[i] = tmp
+	}
+	return dst
+}
+
+// Gradient returns the central-difference gradient of f with respect to x
+// with the tutorial's step H (see GradientTo).
+func Gradient[T tensor.Float](f func() float64, x *tensor.Tensor[T]) *tensor.Tensor[T] {
+	return GradientTo(tensor.New[T](x.Shape()...), f, x, H)
+}
+
+// Result is the comparison of one parameter's backprop gradient with its
+// numerical gradient.
+type Result struct {
+	Name string `json:"name"`
+	// Shape is the parameter's shape.
+	Shape []int `json:"shape"`
+	// MaxRelErr is the largest RelErr over the parameter's elements.
+	MaxRelErr float64 `json:"max_rel_err"`
+	// MaxAbsErr is the largest |backprop - numerical|.
+	MaxAbsErr float64 `json:"max_abs_err"`
+}
+
+// Floor is the smallest denominator RelErr divides by. Gradients smaller
+// than it are in effect compared absolutely (at Floor times the tolerance),
+// which keeps the rounding noise of a central difference, about 1e-12, from
+// posing as a relative error on a gradient that is nearly zero.
+const Floor = 1e-3
+
+// RelErr returns |a - b| / max(|a|, |b|, Floor).
+func RelErr(a, b float64) float64 {
+	return math.Abs(a-b) / max(math.Abs(a), math.Abs(b), Floor)
+}
+
+// Check runs x through net and l against targets t, backpropagates, and
+// compares every parameter's gradient with the central-difference gradient
+// of the same loss (step h). train is passed to every Forward; a network with
+// Dropout must have its masks fixed (nn.Dropout.Freeze) so that every
+// evaluation sees the same function. Parameter values are left as they were;
+// gradients hold the backprop values on return.
+func Check[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64) []Result {
+	f := func() float64 { return l.Forward(net.Forward(x, train), t) }
+	f()
+	net.Backward(l.Backward())
+	var out []Result
+	for _, p := range net.Params() {
+		num := GradientTo(tensor.New[T](p.Value.Shape()...), f, p.Value, h)
+		r := Result{Name: p.Name, Shape: append([]int(nil), p.Value.Shape()...)}
+		for i, g := range p.Grad.Data {
+			a, b := float64(g), float64(num.Data[i])
+			r.MaxRelErr = max(r.MaxRelErr, RelErr(a, b))
+			r.MaxAbsErr = max(r.MaxAbsErr, math.Abs(a-b))
+			if math.IsNaN(a) || math.IsNaN(b) {
+				r.MaxRelErr, r.MaxAbsErr = math.NaN(), math.NaN()
+				break
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// CheckInput is Check for the gradient with respect to the input x instead
+// of the parameters: it returns the largest RelErr between the dx that
+// Backward returns and the numerical gradient with respect to x.
+func CheckInput[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64) float64 {
+	f := func() float64 { return l.Forward(net.Forward(x, train), t) }
+	f()
+	dx := net.Backward(l.Backward()).Clone()
+	num := GradientTo(tensor.New[T](x.Shape()...), f, x, h)
+	var m float64
+	for i, g := range dx.Data {
+		e := RelErr(float64(g), float64(num.Data[i]))
+		if math.IsNaN(e) {
+			return math.NaN()
+		}
+		m = max(m, e)
+	}
+	return m
+}
+
+// MaxRelErr returns the largest MaxRelErr of results (NaN if any is NaN).
+func MaxRelErr(results []Result) float64 {
+	var m float64
+	for _, r := range results {
+		if math.IsNaN(r.MaxRelErr) {
+			return math.NaN()
+		}
+		m = max(m, r.MaxRelErr)
+	}
+	return m
+}

@@ -1,0 +1,179 @@
+package tensor
+
+import "fmt"
+
+// AddTo sets dst = a + b elementwise and returns dst. All three must have the
+// same shape; dst may be a or b.
+func AddTo[T Float](dst, a, b *Tensor[T]) *Tensor[T] {
+	mustSame("AddTo", a, b)
+	mustSame("AddTo", dst, a)
+	for i, v := range a.Data {
+		dst.Data[i] = v + b.Data[i]
+	}
+	return dst
+}
+
+// SubTo sets dst = a - b elementwise and returns dst; dst may be a or b.
+func SubTo[T Float](dst, a, b *Tensor[T]) *Tensor[T] {
+	mustSame("SubTo", a, b)
+	mustSame("SubTo", dst, a)
+	for i, v := range a.Data {
+		dst.Data[i] = v - b.Data[i]
+	}
+	return dst
+}
+
+// MulTo sets dst = a * b elementwise (the Hadamard product) and returns dst;
+// dst may be a or b.
+func MulTo[T Float](dst, a, b *Tensor[T]) *Tensor[T] {
+	mustSame("MulTo", a, b)
+	mustSame("MulTo", dst, a)
+	for i, v := range a.Data {
+		dst.Data[i] = v * b.Data[i]
+	}
+	return dst
+}
+
+// ScaleTo sets dst = alpha * a and returns dst; dst may be a.
+func ScaleTo[T Float](dst *Tensor[T], alpha T, a *Tensor[T]) *Tensor[T] {
+	mustSame("ScaleTo", dst, a)
+	for i, v := range a.Data {
+		dst.Data[i] = alpha * v
+	}
+	return dst
+}
+
+// AddScaled sets dst += alpha * x (BLAS axpy) and returns dst.
+func AddScaled[T Float](dst *Tensor[T], alpha T, x *Tensor[T]) *Tensor[T] {
+	mustSame("AddScaled", dst, x)
+	d := dst.Data[:len(x.Data)]
+	for i, v := range x.Data {
+		d[i] += T(alpha * v) // T(): never fused into an FMA
+	}
+	return dst
+}
+
+// ApplyTo sets dst[i] = f(a[i]) and returns dst; dst may be a.
+func ApplyTo[T Float](dst, a *Tensor[T], f func(T) T) *Tensor[T] {
+	mustSame("ApplyTo", dst, a)
+	for i, v := range a.Data {
+		dst.Data[i] = f(v)
+	}
+	return dst
+}
+
+// Add returns a + b.
+func Add[T Float](a, b *Tensor[T]) *Tensor[T] { return AddTo(New[T](a.shape...), a, b) }
+
+// Sub returns a - b.
+func Sub[T Float](a, b *Tensor[T]) *Tensor[T] { return SubTo(New[T](a.shape...), a, b) }
+
+// Mul returns the elementwise product a * b.
+func Mul[T Float](a, b *Tensor[T]) *Tensor[T] { return MulTo(New[T](a.shape...), a, b) }
+
+// Scale returns alpha * a.
+func Scale[T Float](alpha T, a *Tensor[T]) *Tensor[T] { return ScaleTo(New[T](a.shape...), alpha, a) }
+
+// Apply returns f applied to every element of a.
+func Apply[T Float](a *Tensor[T], f func(T) T) *Tensor[T] { return ApplyTo(New[T](a.shape...), a, f) }
+
+// AddRowTo sets dst = a + row, the vector row broadcast over every row of a
+// viewed as [Rows, Cols] (a bias added to each case of a batch), and returns
+// dst; dst may be a. row must have Cols elements.
+func AddRowTo[T Float](dst, a, row *Tensor[T]) *Tensor[T] {
+	mustSame("AddRowTo", dst, a)
+	c := a.Cols()
+	if len(row.Data) != c {
+		panic(fmt.Sprintf("tensor: AddRowTo: row of shape %v does not match rows of %v", row.shape, a.shape))
+	}
+	r := row.Data
+	for i := 0; i < a.Rows(); i++ {
+		src, out := a.Data[i*c:(i+1)*c], dst.Data[i*c:(i+1)*c]
+		for j, v := range src {
+			out[j] = v + r[j]
+		}
+	}
+	return dst
+}
+
+// SumRowsTo sets dst to the sum of a's rows (a reduction over the batch axis,
+// numpy's a.sum(axis=0)) and returns dst. dst must have Cols elements.
+func SumRowsTo[T Float](dst, a *Tensor[T]) *Tensor[T] {
+	c := a.Cols()
+	if len(dst.Data) != c {
+		panic(fmt.Sprintf("tensor: SumRowsTo: destination %v does not match rows of %v", dst.shape, a.shape))
+	}
+	clear(dst.Data)
+	for i := 0; i < a.Rows(); i++ {
+		for j, v := range a.Data[i*c : (i+1)*c] {
+			dst.Data[j] += v
+		}
+	}
+	return dst
+}
+
+// SumRows returns the sum of a's rows as a vector of Cols elements.
+func SumRows[T Float](a *Tensor[T]) *Tensor[T] { return SumRowsTo(New[T](a.Cols()), a) }
+
+// Sum returns the sum of all elements, accumulated in order.
+func Sum[T Float](a *Tensor[T]) T {
+	var s T
+	for _, v := range a.Data {
+		s += v
+	}
+	return s
+}
+
+// Max returns the largest element. It panics on an empty tensor.
+func Max[T Float](a *Tensor[T]) T {
+	if len(a.Data) == 0 {
+		panic("tensor: Max of an empty tensor")
+	}
+	m := a.Data[0]
+	for _, v := range a.Data[1:] {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}
+
+// ArgmaxRowsTo writes the index of the largest element of each row of a
+// (viewed as [Rows, Cols]) into dst, the first one on ties, and returns dst.
+// dst must have Rows elements.
+func ArgmaxRowsTo[T Float](dst []int, a *Tensor[T]) []int {
+	if len(dst) != a.Rows() {
+		panic(fmt.Sprintf("tensor: ArgmaxRowsTo: %d destinations for %d rows of %v", len(dst), a.Rows(), a.shape))
+	}
+	c := a.Cols()
+	for i := range dst {
+		row := a.Data[i*c : (i+1)*c]
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		dst[i] = best
+	}
+	return dst
+}
+
+// ArgmaxRows returns the index of the largest element of each row of a.
+func ArgmaxRows[T Float](a *Tensor[T]) []int { return ArgmaxRowsTo(make([]int, a.Rows()), a) }
+
+// MaxAbsDiff returns the largest |a[i] - b[i]|. It panics if the shapes differ.
+func MaxAbsDiff[T Float](a, b *Tensor[T]) float64 {
+	mustSame("MaxAbsDiff", a, b)
+	var m float64
+	for i, v := range a.Data {
+		d := float64(v) - float64(b.Data[i])
+		if d < 0 {
+			d = -d
+		}
+		if d > m || d != d {
+			m = d
+		}
+	}
+	return m
+}
