@@ -1,0 +1,109 @@
+// Package data holds datasets and batching: the XOR cases, toy 2-D sets,
+// CSV files and MNIST (IDX readers over io.Reader; fetching kept apart from
+// parsing).
+//
+// A [Set] holds inputs X and targets Y with the case as first dimension;
+// class targets are always indices, and [OneHot] turns them into one-hot
+// rows. [Split] divides a set, [FitStandardizer] scales its features, and a
+// [Loader] cuts it into shuffled minibatches whose buffers are reused from
+// step to step. The sets come from [XOR], [Toy], [ReadCSV] and [LoadMNIST];
+// [FetchMNIST] (in fetch.go, the only file that touches the network) puts
+// the MNIST files into a local cache first.
+package data
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiso-go/kiso/rng"
+	"github.com/kiso-go/kiso/tensor"
+)
+
+// Set is an in-memory dataset.
+//
+// X holds the inputs with the case as first dimension: [n, features] for
+// tabular data, [n, 1, 28, 28] for images. Y holds the targets: for
+// classification (Classes > 0) a vector [n] of class indices 0..Classes-1
+// stored as T; for regression (Classes == 0) a matrix [n, outputs].
+type Set[T tensor.Float] struct {
+	X, Y    *tensor.Tensor[T]
+	Classes int
+	// ClassNames, if set, names each class index (CSV labels given as
+	// strings); FeatureNames names the columns of X for tabular data.
+	ClassNames   []string
+	FeatureNames []string
+}
+
+// Len returns the number of cases.
+func (s *Set[T]) Len() int { return s.X.Rows() }
+
+// Check verifies that X and Y hold the same number of cases and that every
+// class index is an integer in range; it returns an error naming the first
+// problem.
+func (s *Set[T]) Check() error {
+	if s.X.Rows() != s.Y.Rows() {
+		return fmt.Errorf("%d inputs but %d targets", s.X.Rows(), s.Y.Rows())
+	}
+	if s.Classes > 0 {
+		if s.Y.Rank() != 1 {
+			return fmt.Errorf("class targets must be a vector, got shape %v", s.Y.Shape())
+		}
+		for i, v := range s.Y.Data {
+			if v != T(int(v)) || v < 0 || int(v) >= s.Classes {
+				return fmt.Errorf("case %d: label %v out of range [0, %d)", i, v, s.Classes)
+			}
+		}
+	}
+	return nil
+}
+
+// Subset returns a new set holding copies of the cases idx, in that order
+// (an index may repeat). Classes, ClassNames and FeatureNames are carried
+// over. It panics if an index is out of range.
+func (s *Set[T]) Subset(idx []int) *Set[T] {
+	x, y := s.GatherTo(nil, nil, idx)
+	return &Set[T]{X: x, Y: y, Classes: s.Classes, ClassNames: s.ClassNames, FeatureNames: s.FeatureNames}
+}
+
+// GatherTo copies the cases idx, in that order, into xdst and ydst and
+// returns them: x has shape [len(idx), X's other dimensions...] and y
+// [len(idx), Y's other dimensions...]. The destinations are resized with
+// tensor.Reuse, so their storage is reused whenever it is large enough and
+// a loop over same-sized batches allocates nothing; either may be nil. It
+// panics if an index is out of range.
+func (s *Set[T]) GatherTo(xdst, ydst *tensor.Tensor[T], idx []int) (x, y *tensor.Tensor[T]) {
+	n := s.Len()
+	for _, i := range idx {
+		if i < 0 || i >= n {
+			panic(fmt.Sprintf("data: GatherTo: index %d out of range [0, %d)", i, n))
+		}
+	}
+	return gatherTo(xdst, s.X, idx), gatherTo(ydst, s.Y, idx)
+}
+
+// gatherTo copies rows idx of src into dst, resized to [len(idx), ...].
+func gatherTo[T tensor.Float](dst, src *tensor.Tensor[T], idx []int) *tensor.Tensor[T] {
+	var buf [8]int // room for the shape without a heap allocation
+	shape := append(append(buf[:0], len(idx)), src.Shape()[1:]...)
+	dst = tensor.Reuse(dst, shape...)
+	c := src.Cols()
+	for k, i := range idx {
+		copy(dst.Data[k*c:(k+1)*c], src.Data[i*c:(i+1)*c])
+	}
+	return dst
+}
+
+// Split shuffles the cases of s with r and divides them into a training
+// and a test set, as scikit-learn's train_test_split does: the test set
+// takes the first round(testFrac·n) cases of the permutation r.Perm(n) and
+// the training set the rest, both in permuted order. The same generator
+// state gives the same split. It panics unless 0 <= testFrac <= 1.
+func Split[T tensor.Float](s *Set[T], testFrac float64, r *rng.MT) (train, test *Set[T]) {
+	if !(testFrac >= 0 && testFrac <= 1) {
+		panic(fmt.Sprintf("data: Split: test fraction %v outside [0, 1]", testFrac))
+	}
+	n := s.Len()
+	nTest := int(math.Round(testFrac * float64(n)))
+	perm := r.Perm(n)
+	return s.Subset(perm[nTest:]), s.Subset(perm[:nTest])
+}

@@ -1,0 +1,169 @@
+package data
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// IDX is the file format of MNIST (http://yann.lecun.com/exdb/mnist/): a
+// big-endian header of a magic number 0x0000TTDD (TT the element type, 0x08
+// for unsigned bytes; DD the number of dimensions), then one uint32 per
+// dimension, then the elements in row-major order.
+const (
+	idxImagesMagic = 0x00000803 // unsigned bytes, 3 dimensions
+	idxLabelsMagic = 0x00000801 // unsigned bytes, 1 dimension
+)
+
+// MaxIDXCount and MaxIDXSide cap the lengths an IDX header may claim: at
+// most 10 million items of at most 1024×1024 pixels. The readers allocate
+// memory only as data actually arrives, so a header that lies costs little,
+// but these caps reject absurd headers before any reading.
+const (
+	MaxIDXCount = 10_000_000
+	MaxIDXSide  = 1024
+)
+
+// ReadIDXImages reads an IDX file of images (magic 0x00000803): n images
+// of rows×cols unsigned bytes, returned as pixels in row-major order
+// (len(pixels) == n*rows*cols). The stream may be gzip-compressed; it is
+// recognised by its magic bytes 0x1f 0x8b. It returns an error for a bad
+// magic number, a count above MaxIDXCount, a side of 0 or above MaxIDXSide,
+// a truncated header or truncated data, data after the last image, and a
+// corrupt gzip stream.
+func ReadIDXImages(r io.Reader) (n, rows, cols int, pixels []uint8, err error) {
+	dims, pixels, err := readIDX(r, idxImagesMagic, -1)
+	if err != nil {
+		return 0, 0, 0, nil, err
+	}
+	return dims[0], dims[1], dims[2], pixels, nil
+}
+
+// ReadIDXLabels reads an IDX file of labels (magic 0x00000801): one
+// unsigned byte per item, any value 0..255. Compression and errors are as
+// for ReadIDXImages.
+func ReadIDXLabels(r io.Reader) ([]uint8, error) {
+	_, labels, err := readIDX(r, idxLabelsMagic, -1)
+	return labels, err
+}
+
+// readIDX reads an IDX stream of unsigned bytes whose magic must be magic,
+// returning its dimensions (as the header gives them) and elements. With
+// limit >= 0 it reads the elements of only the first limit items and
+// ignores the rest of the stream.
+func readIDX(r io.Reader, magic uint32, limit int) (dims []int, data []byte, err error) {
+	r, err = maybeGunzip(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	rank := int(magic & 0xff)
+	head := make([]byte, 4*(1+rank))
+	// The magic number first, so that a wrong kind of file is named as such
+	// even when it is shorter than the header expected.
+	read := 0
+	for _, part := range [][]byte{head[:4], head[4:]} {
+		k, err := io.ReadFull(r, part)
+		read += k
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil, fmt.Errorf("truncated IDX header: expected %d bytes, got %d", len(head), read)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if got := binary.BigEndian.Uint32(head); got != magic {
+			return nil, nil, fmt.Errorf("bad magic number 0x%08x, expected 0x%08x (IDX %s)", got, magic, idxKind(magic))
+		}
+	}
+	dims = make([]int, rank)
+	item := 1 // bytes per item
+	for i := range dims {
+		d := binary.BigEndian.Uint32(head[4*(i+1):])
+		switch {
+		case i == 0 && d > MaxIDXCount:
+			return nil, nil, fmt.Errorf("IDX header claims %d items, more than the limit of %d", d, MaxIDXCount)
+		case i > 0 && (d == 0 || d > MaxIDXSide):
+			return nil, nil, fmt.Errorf("IDX header claims dimension %d of size %d, outside [1, %d]", i, d, MaxIDXSide)
+		}
+		dims[i] = int(d)
+		if i > 0 {
+			item *= int(d)
+		}
+	}
+	items := dims[0]
+	if limit >= 0 && limit < items {
+		items = limit
+	}
+	if uint64(items)*uint64(item) > math.MaxInt {
+		return nil, nil, fmt.Errorf("IDX data of %d×%d bytes is too large for this platform", items, item)
+	}
+	data, err = readN(r, items*item)
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil, fmt.Errorf("truncated: expected %d bytes of %s data, got %d", items*item, idxNoun(magic), len(data))
+		}
+		return nil, nil, err
+	}
+	if limit < 0 {
+		// Read on to the end: a gzip stream checks its CRC there.
+		var extra [1]byte
+		switch k, err := io.ReadFull(r, extra[:]); {
+		case k > 0:
+			return nil, nil, fmt.Errorf("unexpected data after %d items of %s data", dims[0], idxNoun(magic))
+		case err != io.EOF:
+			return nil, nil, err
+		}
+	}
+	return dims, data, nil
+}
+
+// readN reads exactly total bytes, growing its buffer only as data arrives
+// (so a lying length costs no memory). On error it returns what it read and
+// io.EOF or io.ErrUnexpectedEOF for a short stream.
+func readN(r io.Reader, total int) ([]byte, error) {
+	const chunk = 1 << 16
+	buf := make([]byte, 0, min(total, chunk))
+	for len(buf) < total {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(total-len(buf), len(buf)))
+		}
+		k, err := io.ReadFull(r, buf[len(buf):min(cap(buf), total)])
+		buf = buf[:len(buf)+k]
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// maybeGunzip returns a reader of r's decompressed bytes if r starts with
+// the gzip magic 0x1f 0x8b, and a reader of r's bytes otherwise.
+func maybeGunzip(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(2); err == nil && b[0] == 0x1f && b[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("bad gzip stream: %w", err)
+		}
+		return zr, nil
+	}
+	return br, nil
+}
+
+func idxKind(magic uint32) string {
+	if magic == idxImagesMagic {
+		return "images of unsigned bytes"
+	}
+	return "labels of unsigned bytes"
+}
+
+func idxNoun(magic uint32) string {
+	if magic == idxImagesMagic {
+		return "pixel"
+	}
+	return "label"
+}

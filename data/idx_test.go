@@ -1,0 +1,152 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// idxBytes builds an IDX stream: magic, dimensions, then data.
+func idxBytes(magic uint32, dims []uint32, data []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, magic)
+	for _, d := range dims {
+		b = binary.BigEndian.AppendUint32(b, d)
+	}
+	return append(b, data...)
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestReadIDXImages(t *testing.T) {
+	pixels := []byte{0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255}
+	good := idxBytes(idxImagesMagic, []uint32{2, 2, 3}, pixels)
+	corrupt := gzipBytes(good)
+	corrupt[len(corrupt)-6] ^= 0xff // the CRC-32 in the trailer
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string // error substring; "" for success
+	}{
+		{"raw", good, ""},
+		{"gzip", gzipBytes(good), ""},
+		{"no images", idxBytes(idxImagesMagic, []uint32{0, 28, 28}, nil), ""},
+		{"empty", nil, "truncated IDX header: expected 16 bytes, got 0"},
+		{"truncated header", good[:10], "truncated IDX header: expected 16 bytes, got 10"},
+		{"truncated gzip header", gzipBytes(good[:10]), "truncated IDX header: expected 16 bytes, got 10"},
+		{"labels given", idxBytes(idxLabelsMagic, []uint32{2}, []byte{1, 2}), "bad magic number 0x00000801, expected 0x00000803"},
+		{"garbage", []byte("hello, world, this is text"), "bad magic number 0x68656c6c"},
+		{"truncated data", good[:16+5], "truncated: expected 12 bytes of pixel data, got 5"},
+		{"truncated gzip data", gzipBytes(good[:16+5]), "truncated: expected 12 bytes of pixel data, got 5"},
+		{"cut gzip stream", gzipBytes(good)[:20], "truncated"},
+		{"corrupt gzip", corrupt, "gzip: invalid checksum"},
+		{"trailing data", append(slices.Clone(good), 9), "unexpected data after 2 items"},
+		{"too many images", idxBytes(idxImagesMagic, []uint32{4_000_000_000, 28, 28}, nil), "claims 4000000000 items, more than the limit of 10000000"},
+		{"zero rows", idxBytes(idxImagesMagic, []uint32{1, 0, 28}, nil), "dimension 1 of size 0"},
+		{"too wide", idxBytes(idxImagesMagic, []uint32{1, 28, 1025}, nil), "dimension 2 of size 1025, outside [1, 1024]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, rows, cols, got, err := ReadIDXImages(bytes.NewReader(tc.in))
+			if tc.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error %v, want one containing %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantN, wantRows, wantCols, wantPix := 2, 2, 3, pixels
+			if tc.name == "no images" {
+				wantN, wantRows, wantCols, wantPix = 0, 28, 28, nil
+			}
+			if n != wantN || rows != wantRows || cols != wantCols || !bytes.Equal(got, wantPix) {
+				t.Errorf("got %d images of %dx%d: %v", n, rows, cols, got)
+			}
+		})
+	}
+}
+
+func TestReadIDXImagesShape(t *testing.T) {
+	n, rows, cols, px, err := ReadIDXImages(bytes.NewReader(idxBytes(idxImagesMagic, []uint32{3, 4, 5}, make([]byte, 60))))
+	if err != nil || n != 3 || rows != 4 || cols != 5 || len(px) != 60 {
+		t.Errorf("got %d, %d, %d, %d pixels, %v", n, rows, cols, len(px), err)
+	}
+}
+
+// TestReadIDXLyingHeader checks that a header claiming the largest sizes
+// allowed, with almost no data behind it, costs almost no memory.
+func TestReadIDXLyingHeader(t *testing.T) {
+	for _, in := range [][]byte{
+		idxBytes(idxImagesMagic, []uint32{MaxIDXCount, MaxIDXSide, MaxIDXSide}, make([]byte, 100)),
+		gzipBytes(idxBytes(idxImagesMagic, []uint32{MaxIDXCount, 28, 28}, make([]byte, 100))),
+		idxBytes(idxLabelsMagic, []uint32{MaxIDXCount}, []byte{1}),
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var err error
+		if binary.BigEndian.Uint32(in) == idxLabelsMagic {
+			_, err = ReadIDXLabels(bytes.NewReader(in))
+		} else {
+			_, _, _, _, err = ReadIDXImages(bytes.NewReader(in))
+		}
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "truncated: expected") {
+			t.Errorf("error %v, want a truncation", err)
+		}
+		if used := after.TotalAlloc - before.TotalAlloc; used > 1<<20 {
+			t.Errorf("reading a lying header allocated %d bytes", used)
+		}
+	}
+}
+
+func TestReadIDXLabels(t *testing.T) {
+	labels := []byte{5, 0, 4, 1, 9, 255}
+	good := idxBytes(idxLabelsMagic, []uint32{6}, labels)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"raw", good, ""},
+		{"gzip", gzipBytes(good), ""},
+		{"images given", idxBytes(idxImagesMagic, []uint32{1, 1, 1}, []byte{1}), "bad magic number 0x00000803, expected 0x00000801"},
+		{"truncated header", good[:6], "truncated IDX header: expected 8 bytes, got 6"},
+		{"truncated data", good[:8+2], "truncated: expected 6 bytes of label data, got 2"},
+		{"too many", idxBytes(idxLabelsMagic, []uint32{MaxIDXCount + 1}, nil), "more than the limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadIDXLabels(bytes.NewReader(tc.in))
+			if tc.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error %v, want one containing %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil || !bytes.Equal(got, labels) {
+				t.Errorf("got %v, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestReadNGrowsWithData(t *testing.T) {
+	// More than one chunk, so the buffer grows several times.
+	want := make([]byte, 300_000)
+	for i := range want {
+		want[i] = byte(i * 7)
+	}
+	got, err := readN(bytes.NewReader(want), len(want))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("readN: %d bytes, %v", len(got), err)
+	}
+}
