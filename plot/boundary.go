@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"maps"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// BoundaryOptions describes a decision-boundary figure of a classifier of points
-// in the plane: the background shows, on a Grid x Grid raster over
+// BoundaryOptions describes a decision-boundary figure of a classifier of
+// points in the plane: the background shows, on a Grid x Grid raster over
 // [XMin, XMax] x [YMin, YMax], the most probable class in its colour,
 // deeper where the classifier is more confident; the data points are drawn
 // over it in the colour of their label.
@@ -28,7 +30,7 @@ type BoundaryOptions struct {
 	// PredictRows, if set, is used instead of Predict: xy holds n points
 	// row-major (x0, y0, x1, y1, ...), and it returns n*k probabilities
 	// row-major. It is called once per raster row (n = Grid) so that a
-	// model can evaluate a whole batch at once.
+	// model can evaluate a whole batch at once; xy is reused between calls.
 	PredictRows func(xy []float64, n int) []float64
 
 	// XMin, XMax, YMin, YMax is the region shown. If all four are zero,
@@ -39,12 +41,14 @@ type BoundaryOptions struct {
 	Grid int
 
 	// Points and Labels are the data drawn over the raster: Labels[i] is
-	// the class of Points[i], from 0. Either may be nil if both are.
+	// the class of Points[i], from 0. Both may be nil.
 	// Points with a NaN or infinite coordinate are not drawn.
 	Points [][2]float64
 	Labels []int
 
-	// ClassNames, if not nil, names the classes in a legend.
+	// ClassNames, if not nil, names the classes in a legend. Classes are
+	// coloured in the order blue, orange, green, red, purple, brown, pink,
+	// grey, olive, cyan; the eleventh is blue again.
 	ClassNames []string
 
 	Size Size // default 5x5 inches
@@ -54,7 +58,7 @@ type BoundaryOptions struct {
 //
 // It panics if neither Predict nor PredictRows is set, if Points and
 // Labels differ in length or a label is negative, if the region is empty
-// (and there are no points to derive it from), or if the classifier
+// or infinite, or if the classifier
 // returns different numbers of probabilities at different points.
 func Boundary(path string, b BoundaryOptions) error {
 	if b.Predict == nil && b.PredictRows == nil {
@@ -66,8 +70,8 @@ func Boundary(path string, b BoundaryOptions) error {
 	if b.XMin == 0 && b.XMax == 0 && b.YMin == 0 && b.YMax == 0 {
 		b.XMin, b.XMax, b.YMin, b.YMax = pointsBox(b.Points, 0.15)
 	}
-	if !(b.XMin < b.XMax && b.YMin < b.YMax) {
-		panic(fmt.Sprintf("plot: Boundary region [%g, %g] x [%g, %g] is empty", b.XMin, b.XMax, b.YMin, b.YMax))
+	if !(b.XMin < b.XMax && b.YMin < b.YMax) || !finite(b.XMax-b.XMin) || !finite(b.YMax-b.YMin) {
+		panic(fmt.Sprintf("plot: Boundary region [%g, %g] x [%g, %g] is empty or infinite", b.XMin, b.XMax, b.YMin, b.YMax))
 	}
 	if b.Grid == 0 {
 		b.Grid = 200
@@ -79,21 +83,21 @@ func Boundary(path string, b BoundaryOptions) error {
 	if err != nil {
 		return err
 	}
-	img, classes := boundaryRaster(b)
-
-	p := newPlot(b.Title, b.XLabel, b.YLabel)
-	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax))
-	byClass := map[int]plotter.XYs{}
+	byClass := map[int]plotter.XYs{} // finite points by label
+	for i := range len(b.ClassNames) {
+		byClass[i] = nil
+	}
 	for i, pt := range b.Points {
 		if b.Labels[i] < 0 {
 			panic(fmt.Sprintf("plot: Boundary label %d of point %d is negative", b.Labels[i], i))
 		}
-		if !finite(pt[0]) || !finite(pt[1]) {
-			continue
+		if finite(pt[0]) && finite(pt[1]) {
+			byClass[b.Labels[i]] = append(byClass[b.Labels[i]], plotter.XY{X: pt[0], Y: pt[1]})
 		}
-		byClass[b.Labels[i]] = append(byClass[b.Labels[i]], plotter.XY{X: pt[0], Y: pt[1]})
-		classes = max(classes, b.Labels[i]+1)
 	}
+
+	p := newPlot(b.Title, b.XLabel, b.YLabel)
+	p.Add(plotter.NewImage(boundaryRaster(b), b.XMin, b.YMin, b.XMax, b.YMax))
 	radius := vg.Points(4)
 	switch n := len(b.Points); {
 	case n > 1000:
@@ -102,7 +106,7 @@ func Boundary(path string, b BoundaryOptions) error {
 		radius = vg.Points(2.6)
 	}
 	leg := newLegendBox()
-	for k := range classes {
+	for _, k := range slices.Sorted(maps.Keys(byClass)) {
 		pts := byClass[k]
 		sc, err := plotter.NewScatter(pts)
 		if err != nil { // unreachable: only finite points are kept
@@ -128,9 +132,8 @@ func Boundary(path string, b BoundaryOptions) error {
 }
 
 // boundaryRaster evaluates the classifier at the centre of every raster
-// cell and colours the cell; row 0 of the image is the top (YMax). It
-// returns the image and the number of classes k.
-func boundaryRaster(b BoundaryOptions) (*image.RGBA, int) {
+// cell and colours the cell; row 0 of the image is the top (YMax).
+func boundaryRaster(b BoundaryOptions) *image.RGBA {
 	n := b.Grid
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
 	dx := (b.XMax - b.XMin) / float64(n)
@@ -168,7 +171,7 @@ func boundaryRaster(b BoundaryOptions) (*image.RGBA, int) {
 			img.SetRGBA(col, row, cellColor(p))
 		}
 	}
-	return img, max(k, 2)
+	return img
 }
 
 // cellColor is the colour of the most probable class mixed with white:

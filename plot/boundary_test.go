@@ -50,12 +50,9 @@ func TestBoundaryRaster(t *testing.T) {
 	}
 	b := BoundaryOptions{XMin: 0, XMax: 1, YMin: -1, YMax: 1, Grid: 8}
 	b.Predict = classify
-	img, k := boundaryRaster(b)
-	if k != 2 {
-		t.Errorf("classes = %d, want 2", k)
-	}
+	img := boundaryRaster(b)
 	b.Predict, b.PredictRows = nil, batch
-	img2, _ := boundaryRaster(b)
+	img2 := boundaryRaster(b)
 	if rows != 8 {
 		t.Errorf("PredictRows called %d times, want once per row (8)", rows)
 	}

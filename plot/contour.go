@@ -59,13 +59,13 @@ type ContourOptions struct {
 
 // Contour writes c to path (.png or .svg).
 //
-// It panics if F is nil, the region is empty, Grid is 1 or negative, or a
+// It panics if F is nil, the region is empty or infinite, Grid is 1 or negative, or a
 // path's X and Y differ in length.
 func Contour(path string, c ContourOptions) error {
 	if c.F == nil {
 		panic("plot: Contour needs F")
 	}
-	if !(c.XMin < c.XMax && c.YMin < c.YMax) {
+	if !(c.XMin < c.XMax && c.YMin < c.YMax) || !finite(c.XMax-c.XMin) || !finite(c.YMax-c.YMin) {
 		panic(fmt.Sprintf("plot: Contour region [%g, %g] x [%g, %g] is empty", c.XMin, c.XMax, c.YMin, c.YMax))
 	}
 	if c.Grid == 0 {
@@ -115,7 +115,7 @@ func Contour(path string, c ContourOptions) error {
 		if len(c.Paths) > 0 {
 			pa = c.Paths[i]
 		}
-		plots[i/cols][i%cols] = contourPanel(c, grid, levels, pa)
+		plots[i/cols][i%cols] = contourPanel(c, grid, levels, pa, f.pixel())
 	}
 	return f.write(func(dc draw.Canvas) {
 		dc = drawTitle(dc, c.Title)
@@ -124,16 +124,19 @@ func Contour(path string, c ContourOptions) error {
 }
 
 // contourPanel returns one panel: the contour lines, the marks and pa.
-func contourPanel(c ContourOptions, g *funcGrid, levels []float64, pa Path) *plot.Plot {
+// pixel is the width of a dot of the figure.
+func contourPanel(c ContourOptions, g *funcGrid, levels []float64, pa Path, pixel vg.Length) *plot.Plot {
 	p := newPlot(pa.Name, c.XLabel, c.YLabel)
 	p.Title.TextStyle.Font.Size = 11
-	con := plotter.NewContour(g, slices.Clone(levels), contourPalette{})
-	con.LineStyles = []draw.LineStyle{{Width: vg.Points(0.8)}}
-	p.Add(con)
+	if g.lo <= g.hi { // else F is nowhere finite: no lines to draw
+		con := plotter.NewContour(g, slices.Clone(levels), contourPalette{})
+		con.LineStyles = []draw.LineStyle{{Width: vg.Points(0.8)}}
+		p.Add(con)
+	}
 	xs, ys := drawable(pa.X, pa.Y, false, false)
 	if len(xs) > 0 {
 		pathColor := seriesColor(3) // red, as in the book
-		p.Add(newLine(xs, ys, draw.LineStyle{Color: pathColor, Width: vg.Points(1)}, vg.Points(0.1)))
+		p.Add(newLine(xs, ys, draw.LineStyle{Color: pathColor, Width: vg.Points(1)}, pixel))
 		p.Add(&dots{xs: xs, ys: ys, style: draw.GlyphStyle{Color: pathColor, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}})
 	}
 	for _, m := range c.Marks {

@@ -35,7 +35,8 @@ type ChartOptions struct {
 //
 // Long series are drawn fast: when a series has more than two points per
 // pixel column, only the first, last, lowest and highest point of each
-// column are drawn, which gives the same picture.
+// column are drawn, which gives the same picture up to the antialiasing at
+// the line's sides (so 30000 loss values take about as long as 2000).
 //
 // Curve panics if a series' X and Y differ in length.
 func Curve(path string, c ChartOptions) error {
@@ -163,6 +164,3 @@ func padRange(a *plot.Axis, frac float64) {
 	d := (a.Max - a.Min) * frac
 	a.Min, a.Max = a.Min-d, a.Max+d
 }
-
-// finite reports whether v is neither NaN nor infinite.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

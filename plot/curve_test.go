@@ -61,6 +61,10 @@ func TestPanics(t *testing.T) {
 		{"boundary rows", func() {
 			Boundary(path, BoundaryOptions{PredictRows: func(xy []float64, n int) []float64 { return make([]float64, n+1) }, Grid: 4})
 		}},
+		{"boundary infinite region", func() {
+			Boundary(path, BoundaryOptions{Predict: xorProb, XMin: math.Inf(-1), XMax: 1, YMax: 1})
+		}},
+		{"histograms infinite range", func() { Histograms(path, HistogramOptions{Panels: [][]float64{{1}}, Hi: math.Inf(1)}) }},
 		{"contour without f", func() { Contour(path, ContourOptions{XMax: 1, YMax: 1}) }},
 		{"contour region", func() { Contour(path, ContourOptions{F: f, XMax: 1}) }},
 		{"contour path", func() { Contour(path, ContourOptions{F: f, XMax: 1, YMax: 1, Paths: []Path{{"a", []float64{1}, nil}}}) }},

@@ -98,6 +98,23 @@ func TestEmptyAndOdd(t *testing.T) {
 	}
 }
 
+// TestContourOdd draws contours of functions that are constant or nowhere
+// finite, and paths outside the region: a file, no panic.
+func TestContourOdd(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.png")
+	for name, f := range map[string]func(x, y float64) float64{
+		"constant": func(x, y float64) float64 { return 2 },
+		"nan":      func(x, y float64) float64 { return math.NaN() },
+		"partly":   func(x, y float64) float64 { return math.Log(x) + y },
+	} {
+		err := Contour(path, ContourOptions{F: f, XMin: -1, XMax: 1, YMin: -1, YMax: 1, Grid: 20,
+			Paths: []Path{{"far", []float64{5, 6}, []float64{5, 6}}, {"empty", nil, nil}}})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 // sizedFigures returns every kind of figure drawn at a given size.
 func sizedFigures() map[string]func(path string, s Size) error {
 	steps, loss := xorLoss(30000)

@@ -23,8 +23,10 @@ import (
 const defaultDPI = 100
 
 // Size is a figure's width and height in inches and, for PNG files, its
-// resolution in dots per inch. A zero field takes the drawing function's
-// default (which for multi-panel figures grows with the number of panels).
+// resolution in dots per inch (default 100; an SVG file is drawn as if at
+// that resolution, which matters only to how finely long lines are kept).
+// A zero field takes the drawing function's default, which for multi-panel
+// figures grows with the number of panels. Negative fields panic.
 type Size struct {
 	Width, Height float64
 	DPI           int
@@ -65,13 +67,13 @@ type figure struct {
 }
 
 // newFigure validates path and resolves s against the defaults (inches).
-// It panics if s has a negative field.
+// It panics if s has a negative, NaN or infinite field.
 func newFigure(path string, s Size, defW, defH float64) (*figure, error) {
 	fmtName, err := format(path)
 	if err != nil {
 		return nil, err
 	}
-	if s.Width < 0 || s.Height < 0 || s.DPI < 0 || math.IsNaN(s.Width) || math.IsNaN(s.Height) {
+	if !(s.Width >= 0 && s.Height >= 0 && s.DPI >= 0) || math.IsInf(s.Width, 0) || math.IsInf(s.Height, 0) {
 		panic(fmt.Sprintf("plot: invalid size %+v", s))
 	}
 	w, h, dpi := s.Width, s.Height, s.DPI

@@ -51,12 +51,12 @@ func TestCheckPath(t *testing.T) {
 // wrong extension or in a missing folder, with an error and no file.
 func TestBadPaths(t *testing.T) {
 	dir := t.TempDir()
-	for name, draw := range sampleFigures() {
+	for name, draw := range sizedFigures() {
 		for _, path := range []string{
 			filepath.Join(dir, name+".pdf"),
 			filepath.Join(dir, "missing", name+".png"),
 		} {
-			err := draw(path)
+			err := draw(path, Size{Width: 2, Height: 2, DPI: 50})
 			if err == nil || !strings.Contains(err.Error(), path) {
 				t.Errorf("%s: error %v, want one naming %s", name, err, path)
 			}

@@ -32,7 +32,7 @@ type HistogramOptions struct {
 // and infinite values are not counted.
 //
 // It panics if there are no panels, Titles is neither nil nor one per
-// panel, Bins is negative, or Lo > Hi.
+// panel, Bins is negative, or [Lo, Hi] is reversed or not finite.
 func Histograms(path string, h HistogramOptions) error {
 	n := len(h.Panels)
 	if n == 0 {
@@ -47,7 +47,7 @@ func Histograms(path string, h HistogramOptions) error {
 	if h.Bins < 0 {
 		panic(fmt.Sprintf("plot: Histograms bins %d is negative", h.Bins))
 	}
-	if h.Lo > h.Hi || math.IsNaN(h.Lo) || math.IsNaN(h.Hi) {
+	if !(h.Lo <= h.Hi) || !finite(h.Hi-h.Lo) {
 		panic(fmt.Sprintf("plot: Histograms range [%g, %g] is invalid", h.Lo, h.Hi))
 	}
 	if h.Lo == 0 && h.Hi == 0 {
@@ -127,20 +127,4 @@ func binCounts(vs []float64, n int, lo, hi float64) []plotter.HistogramBin {
 		bins[i].Weight++
 	}
 	return bins
-}
-
-// finiteOnly returns the finite values of vs (vs itself if all are).
-func finiteOnly(vs []float64) []float64 {
-	for i, v := range vs {
-		if !finite(v) {
-			out := append([]float64(nil), vs[:i]...)
-			for _, v := range vs[i+1:] {
-				if finite(v) {
-					out = append(out, v)
-				}
-			}
-			return out
-		}
-	}
-	return vs
 }

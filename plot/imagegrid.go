@@ -130,18 +130,24 @@ func ImageGrid(path string, g ImageGridOptions) error {
 // drawCell draws img as large as fits in c above a strip of height below,
 // centred across and at the top, keeping its aspect ratio, with a thin
 // frame; it returns the rectangle drawn. The image is upscaled by a whole
-// factor and placed on whole dots so that its pixels stay square and sharp.
+// factor and placed on whole dots so that its pixels stay square and sharp
+// (unless the cell is too small for it, when it is shrunk).
 func drawCell(c draw.Canvas, below vg.Length, f *figure, img *image.RGBA) vg.Rectangle {
 	px := f.pixel()
 	wDots := int((c.Max.X - c.Min.X) / px)
 	hDots := int((c.Max.Y - c.Min.Y - below) / px)
 	b := img.Bounds()
-	k := max(1, min(wDots/b.Dx(), hDots/b.Dy()))
-	w, h := vg.Length(b.Dx()*k)*px, vg.Length(b.Dy()*k)*px
+	scale := min(float64(wDots)/float64(b.Dx()), float64(hDots)/float64(b.Dy()))
+	if scale >= 1 { // whole factors keep pixels square
+		k := int(scale)
+		img, scale = upscale(img, k), float64(k)
+	} // else the cell is smaller than the image: shrink it, smoothly
+	w := vg.Length(math.Round(float64(b.Dx())*scale)) * px
+	h := vg.Length(math.Round(float64(b.Dy())*scale)) * px
 	x0 := vg.Length(math.Round(float64((c.Center().X-w/2)/px))) * px
 	y1 := vg.Length(math.Round(float64(c.Max.Y/px))) * px
 	r := vg.Rectangle{Min: vg.Point{X: x0, Y: y1 - h}, Max: vg.Point{X: x0 + w, Y: y1}}
-	c.DrawImage(r, upscale(img, k))
+	c.DrawImage(r, img)
 	c.SetLineStyle(draw.LineStyle{Color: color.RGBA{190, 190, 190, 255}, Width: vg.Points(0.5)})
 	c.Stroke(r.Path())
 	return r

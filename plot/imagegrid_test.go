@@ -95,3 +95,36 @@ func TestImageGridPixels(t *testing.T) {
 		t.Errorf("top-left quarter is not black")
 	}
 }
+
+// TestImageGridSmall draws 28x28 images into cells smaller than that: they
+// must be shrunk to fit, not spill over each other.
+func TestImageGridSmall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.png")
+	ims := [][]float64{make([]float64, 28*28), make([]float64, 28*28)}
+	for i := range ims[0] {
+		ims[0][i] = 1 // black in InvertedGray; the other image is white
+	}
+	err := ImageGrid(path, ImageGridOptions{Images: ims, H: 28, W: 28, Colormap: InvertedGray, Global: true,
+		Size: Size{Width: 0.5, Height: 0.3, DPI: 100}}) // 50x30 dots for two cells
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, path)
+	b := img.Bounds()
+	dark := func(x int) (n int) {
+		for y := range b.Dy() {
+			if r, _, _, _ := img.At(x, y).RGBA(); r>>8 < 100 {
+				n++
+			}
+		}
+		return n
+	}
+	if n := dark(b.Dx() / 4); n < 10 {
+		t.Errorf("left cell has %d dark pixels in its middle column, want the image there", n)
+	}
+	for x := b.Dx()/2 - 3; x < b.Dx(); x++ { // the cells are 5..20 and 30..45
+		if n := dark(x); n > 0 {
+			t.Fatalf("column %d, past the left cell, has %d dark pixels: the left image spilled over", x, n)
+		}
+	}
+}

@@ -24,6 +24,7 @@ type shape struct {
 	joined bool
 }
 
+// newLegendBox returns a legend without entries, in kiso's style.
 func newLegendBox() *legendBox {
 	leg := plot.NewLegend()
 	leg.TextStyle.Font = font.From(sans, 9)

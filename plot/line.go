@@ -95,7 +95,8 @@ func (l *line) Thumbnail(c *draw.Canvas) {
 // in each column, the first and the last point (which carry the joins to
 // the neighbouring columns) and the lowest and the highest (which span the
 // column's vertical extent), in their original order. Since a column is at
-// most one pixel wide, the drawn picture is the same as with all points.
+// most one pixel wide, the drawn picture is the same as with all points,
+// but for the antialiasing at the sides of the line.
 //
 // xs must be non-decreasing; if it is not (a path that turns back), decimate
 // returns nil, meaning keep every point. It panics if width is not positive
@@ -134,15 +135,4 @@ func decimate(xs, ys []float64, x0, width float64) []int {
 		start = end
 	}
 	return keep
-}
-
-// minMax returns the smallest and largest of xs, or +Inf and -Inf if xs is
-// empty (so that gonum/plot ignores the range).
-func minMax(xs []float64) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, x := range xs {
-		lo = math.Min(lo, x)
-		hi = math.Max(hi, x)
-	}
-	return lo, hi
 }

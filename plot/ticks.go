@@ -72,3 +72,72 @@ func formatTick(v float64, digits int) string {
 	}
 	return strconv.FormatFloat(v, 'f', digits, 64)
 }
+
+// setLog switches axis a to a logarithmic scale with readable ticks.
+func setLog(a *plot.Axis) {
+	a.Scale = plot.LogScale{}
+	a.Tick.Marker = logTicks{}
+}
+
+// fixLogRange makes a log axis' range drawable: positive and not empty.
+// It is called after all data has been added.
+func fixLogRange(a *plot.Axis) {
+	if !(a.Min > 0 && a.Max > 0) || math.IsInf(a.Min, 0) || math.IsInf(a.Max, 0) {
+		a.Min, a.Max = 1, 10
+	}
+	if a.Min == a.Max {
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
+}
+
+// logTicks labels a log axis with powers of ten (every other one or fewer
+// beyond six decades), adding 2 and 5 times them within three
+// decades and all multiples within 1.2, so that every axis shows at least
+// two labels; unlabelled ticks mark the other integer multiples. A range
+// too narrow for that gets linear round values.
+type logTicks struct{}
+
+// Ticks implements plot.Ticker. It panics if lo or hi is not positive.
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0 && hi > 0) {
+		panic(fmt.Sprintf("plot: log axis range [%g, %g] is not positive", lo, hi))
+	}
+	elo := int(math.Floor(math.Log10(lo)))
+	ehi := int(math.Ceil(math.Log10(hi)))
+	span := math.Log10(hi / lo) // decades covered
+	labelled := map[int]bool{1: true}
+	switch {
+	case span <= 1.2:
+		for i := 2; i <= 9; i++ {
+			labelled[i] = true
+		}
+	case span <= 3:
+		labelled[2], labelled[5] = true, true
+	}
+	every := max(1, int(math.Ceil(span/6))) // label at most about 6 powers of ten
+	var ticks []plot.Tick
+	n := 0 // labels
+	for e := elo; e <= ehi; e++ {
+		for i := 1; i <= 9; i++ {
+			v := float64(i) * math.Pow10(e)
+			if e < 0 {
+				v = float64(i) / math.Pow10(-e) // 0.3, not 0.30000000000000004
+			}
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if labelled[i] && (i != 1 || e%every == 0) {
+				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
+			ticks = append(ticks, t)
+			if t.Label != "" {
+				n++
+			}
+		}
+	}
+	if n < 2 { // a narrow range: round values serve better than multiples
+		return niceTicks{want: 5}.Ticks(lo, hi)
+	}
+	return ticks
+}

@@ -5,6 +5,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +31,11 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 		}
 	}()
 	if err = fill(f); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) && pe.Path == f.Name() {
+			// A failed write to the temporary file: name the user's path.
+			return fmt.Errorf("cannot write %s: %w", path, pe.Err)
+		}
 		return err
 	}
 	if err = f.Sync(); err != nil {

@@ -1,0 +1,33 @@
+package plot
+
+import "math"
+
+// finite reports whether v is neither NaN nor infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// finiteOnly returns the finite values of vs (vs itself if all are).
+func finiteOnly(vs []float64) []float64 {
+	for i, v := range vs {
+		if !finite(v) {
+			out := append([]float64(nil), vs[:i]...)
+			for _, v := range vs[i+1:] {
+				if finite(v) {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	return vs
+}
+
+// minMax returns the smallest and largest of xs, or +Inf and -Inf if xs is
+// empty (so that gonum/plot ignores the range).
+func minMax(xs []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		lo = math.Min(lo, x)
+		hi = math.Max(hi, x)
+	}
+	return lo, hi
+}
