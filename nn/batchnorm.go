@@ -1,0 +1,187 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiso-go/kiso/tensor"
+)
+
+// Default hyperparameters of BatchNorm, PyTorch's.
+const (
+	// BatchNormMomentum is the weight of the current batch in the running
+	// statistics: running = (1-m)·running + m·batch. (The book's
+	// momentum 0.9 is the weight of the old value, 1-m.)
+	BatchNormMomentum = 0.1
+	// BatchNormEps is added to the variance before its square root.
+	BatchNormEps = 1e-5
+)
+
+// BatchNorm is batch normalization (Ioffe and Szegedy, 2015): every feature
+// is normalized to zero mean and unit variance, then scaled by gamma and
+// shifted by beta, both learned.
+//
+// Shapes: x and y [batch, features] (PyTorch's BatchNorm1d), or
+// [batch, channels, ...] such as [batch, channels, height, width]
+// (BatchNorm2d), where each channel is one feature with statistics over the
+// batch and every position; gamma and beta [features].
+//
+// In training the mean and the biased variance of the batch normalize it,
+// and the running statistics move towards the batch's with Momentum, the
+// running variance towards the unbiased batch variance (divided by m-1 for
+// m values per feature), as PyTorch does; the book uses the biased one. In
+// evaluation the running statistics normalize, and Backward is that affine
+// map's derivative. The running statistics start at mean 0 and variance 1
+// and are Buffers ("running_mean", "running_var"), saved with the model.
+type BatchNorm[T tensor.Float] struct {
+	Gamma, Beta             *Param[T]
+	RunningMean, RunningVar *Buffer[T] // [features]
+	// Momentum and Eps are BatchNormMomentum and BatchNormEps unless
+	// changed.
+	Momentum, Eps float64
+
+	features int
+	train    bool
+	inv      []float64 // 1/sqrt(var + eps) per feature, of the last Forward
+	xhat     *tensor.Tensor[T]
+	y, dx    *tensor.Tensor[T]
+}
+
+// NewBatchNorm returns batch normalization of the given number of features
+// (or channels), with gamma 1 and beta 0. It panics if features < 1.
+func NewBatchNorm[T tensor.Float](features int) *BatchNorm[T] {
+	if features < 1 {
+		panic(fmt.Sprintf("nn: BatchNorm(%d): features must be positive", features))
+	}
+	gamma := tensor.New[T](features)
+	gamma.Fill(1)
+	rv := tensor.New[T](features)
+	rv.Fill(1)
+	return &BatchNorm[T]{
+		Gamma:       NewParam("weight", gamma, false),
+		Beta:        NewParam("bias", tensor.New[T](features), false),
+		RunningMean: &Buffer[T]{Name: "running_mean", Value: tensor.New[T](features)},
+		RunningVar:  &Buffer[T]{Name: "running_var", Value: rv},
+		Momentum:    BatchNormMomentum,
+		Eps:         BatchNormEps,
+		features:    features,
+		inv:         make([]float64, features),
+	}
+}
+
+// Features returns the number of features (channels) normalized.
+func (b *BatchNorm[T]) Features() int { return b.features }
+
+// layout checks x and returns the batch size and the number of positions
+// per feature: x is viewed as [n, features, s].
+func (b *BatchNorm[T]) layout(x *tensor.Tensor[T]) (n, s int) {
+	if x.Rank() < 2 || x.Dim(1) != b.features {
+		panic(fmt.Sprintf("nn: BatchNorm(%d) needs input [batch, %d, ...], got %v", b.features, b.features, x.Shape()))
+	}
+	return x.Dim(0), x.Cols() / b.features
+}
+
+// Forward returns gamma·(x - mean)/sqrt(var + Eps) + beta per feature, with
+// the batch's statistics in training and the running ones in evaluation. It
+// panics in training if a feature has a single value (a batch of one
+// without positions): its variance is not defined.
+func (b *BatchNorm[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
+	n, s := b.layout(x)
+	m := n * s
+	if train && m < 2 {
+		panic(fmt.Sprintf("nn: BatchNorm in training needs more than one value per feature, got input %v", x.Shape()))
+	}
+	b.train = train
+	b.xhat = tensor.Reuse(b.xhat, x.Shape()...)
+	b.y = tensor.Reuse(b.y, x.Shape()...)
+	c := b.features
+	for f := 0; f < c; f++ {
+		mean, vr := float64(b.RunningMean.Value.Data[f]), float64(b.RunningVar.Value.Data[f])
+		if train {
+			mean, vr = moments(x.Data, f, n, c, s)
+			mom := b.Momentum
+			b.RunningMean.Value.Data[f] = T((1-mom)*float64(b.RunningMean.Value.Data[f]) + mom*mean)
+			b.RunningVar.Value.Data[f] = T((1-mom)*float64(b.RunningVar.Value.Data[f]) + mom*vr*float64(m)/float64(m-1))
+		}
+		inv := 1 / math.Sqrt(vr+b.Eps)
+		b.inv[f] = inv
+		gamma, beta := float64(b.Gamma.Value.Data[f]), float64(b.Beta.Value.Data[f])
+		for i := 0; i < n; i++ {
+			off := (i*c + f) * s
+			for j, v := range x.Data[off : off+s] {
+				xh := (float64(v) - mean) * inv
+				b.xhat.Data[off+j] = T(xh)
+				b.y.Data[off+j] = T(gamma*xh + beta)
+			}
+		}
+	}
+	return b.y
+}
+
+// moments returns the mean and the biased variance of feature f of x
+// viewed as [n, c, s], computed in float64 in two passes.
+func moments[T tensor.Float](x []T, f, n, c, s int) (mean, vr float64) {
+	for i := 0; i < n; i++ {
+		off := (i*c + f) * s
+		for _, v := range x[off : off+s] {
+			mean += float64(v)
+		}
+	}
+	m := float64(n * s)
+	mean /= m
+	for i := 0; i < n; i++ {
+		off := (i*c + f) * s
+		for _, v := range x[off : off+s] {
+			d := float64(v) - mean
+			vr += d * d
+		}
+	}
+	return mean, vr / m
+}
+
+// Backward stores dgamma = Σ dy·x̂ and dbeta = Σ dy per feature and returns
+// dx. After a training Forward, with m values per feature and
+// inv = 1/sqrt(var + Eps),
+//
+//	dx = gamma·inv/m · (m·dy - Σdy - x̂·Σ(dy·x̂)),
+//
+// the derivative through the batch statistics; after an evaluation Forward,
+// dx = gamma·inv·dy.
+func (b *BatchNorm[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
+	if !tensor.SameShape(dy, b.y) {
+		panic(fmt.Sprintf("nn: BatchNorm backward got gradient of shape %v for output %v", dy.Shape(), b.y.Shape()))
+	}
+	n, s := b.layout(dy)
+	c, m := b.features, float64(n*s)
+	b.dx = tensor.Reuse(b.dx, dy.Shape()...)
+	for f := 0; f < c; f++ {
+		var sdy, sdyx float64
+		for i := 0; i < n; i++ {
+			off := (i*c + f) * s
+			for j, g := range dy.Data[off : off+s] {
+				sdy += float64(g)
+				sdyx += float64(g) * float64(b.xhat.Data[off+j])
+			}
+		}
+		b.Beta.Grad.Data[f] = T(sdy)
+		b.Gamma.Grad.Data[f] = T(sdyx)
+		k := float64(b.Gamma.Value.Data[f]) * b.inv[f]
+		for i := 0; i < n; i++ {
+			off := (i*c + f) * s
+			for j, g := range dy.Data[off : off+s] {
+				if b.train {
+					b.dx.Data[off+j] = T(k / m * (m*float64(g) - sdy - float64(b.xhat.Data[off+j])*sdyx))
+				} else {
+					b.dx.Data[off+j] = T(k * float64(g))
+				}
+			}
+		}
+	}
+	return b.dx
+}
+
+// Params returns gamma ("weight") and beta ("bias").
+func (b *BatchNorm[T]) Params() []*Param[T] { return []*Param[T]{b.Gamma, b.Beta} }
+
+// Buffers returns the running mean and variance.
+func (b *BatchNorm[T]) Buffers() []*Buffer[T] { return []*Buffer[T]{b.RunningMean, b.RunningVar} }

@@ -1,0 +1,47 @@
+package nn
+
+import (
+	"strconv"
+
+	"github.com/kiso-go/kiso/tensor"
+)
+
+// Buffer is a tensor that a layer keeps but does not train, such as
+// BatchNorm's running statistics. Buffers belong to the model: they are saved
+// in model files next to the parameters and restored on load, under
+// PyTorch's state_dict names ("running_mean", "1.running_var").
+type Buffer[T tensor.Float] struct {
+	Name  string
+	Value *tensor.Tensor[T]
+}
+
+// Buffered is implemented by layers that have buffers. Buffers returns them
+// in a fixed order, named as in the layer alone ("running_mean"); the
+// returned Values are the layer's own tensors, so a loader restores a buffer
+// by copying into its Value.
+type Buffered[T tensor.Float] interface {
+	Buffers() []*Buffer[T]
+}
+
+// BuffersOf returns the buffers of l, or nil if it has none. A Buffered layer
+// gives its own Buffers. A Sequential gives the buffers of its layers, in
+// layer order, with names prefixed by the layer's index the way its parameter
+// names are ("1.running_mean"), descending into nested Sequentials; these
+// Buffers are new values whose Value is the layer's tensor, so copy into
+// Value to restore one.
+func BuffersOf[T tensor.Float](l Layer[T]) []*Buffer[T] {
+	switch l := l.(type) {
+	case Buffered[T]:
+		return l.Buffers()
+	case *Sequential[T]:
+		var out []*Buffer[T]
+		for i, sub := range l.Layers {
+			prefix := strconv.Itoa(i) + "."
+			for _, b := range BuffersOf(sub) {
+				out = append(out, &Buffer[T]{Name: prefix + b.Name, Value: b.Value})
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/kiso-go/kiso/optim"
+	"github.com/kiso-go/kiso/rng"
+)
+
+// Config holds the settings of a training run.
+type Config struct {
+	// Epochs is the total number of epochs of the run. A Trainer that has
+	// already trained (or was restored from a State) continues from the
+	// epoch it reached up to Epochs.
+	Epochs int
+	// BatchSize is the number of cases per training step; it must be at
+	// least 1. The last batch of an epoch holds the remaining cases and may
+	// be smaller, unless DropLast is set.
+	BatchSize int
+	// DropLast skips the last batch of each epoch when it would be smaller
+	// than BatchSize.
+	DropLast bool
+
+	// Seed seeds the generator that shuffles the training set at the start
+	// of every epoch, rng.NewNumpy(Seed), unless Rand is set.
+	Seed uint32
+	// Rand, if non-nil, shuffles the training set instead of a generator
+	// seeded with Seed. The Trainer owns it from New on: nothing else may
+	// draw from it, or a resumed run would not repeat the same batches.
+	Rand *rng.MT
+
+	// Schedule, if non-nil, sets the optimizer's learning rate before each
+	// step: with SchedulePerStep to Schedule.LR(s) for the run's s-th
+	// optimizer step (counting from 0 over all epochs), otherwise to
+	// Schedule.LR(e) for every step of the e-th epoch (counting from 0), as
+	// PyTorch's schedulers are usually stepped. Without a Schedule the
+	// learning rate is the optimizer's own.
+	Schedule        optim.Schedule
+	SchedulePerStep bool
+
+	// EvalTrain replaces the training loss and accuracy of each epoch, by
+	// default the running means over the epoch's steps (as PyTorch scripts
+	// report them, computed in training mode while the weights change), by
+	// an evaluation of the whole training set in evaluation mode at the end
+	// of the epoch (as the book's curves do). It costs an extra pass.
+	EvalTrain bool
+	// EvalBatch is the batch size of evaluation passes; 0 means BatchSize.
+	EvalBatch int
+
+	// RecordSteps keeps the loss of every training step in
+	// History.StepLosses (8 bytes per step), for per-step curves.
+	RecordSteps bool
+}
+
+// check returns an error naming the first invalid setting.
+func (c *Config) check() error {
+	switch {
+	case c.Epochs < 0:
+		return fmt.Errorf("train: %d epochs, want >= 0", c.Epochs)
+	case c.BatchSize < 1:
+		return fmt.Errorf("train: batch size %d, want >= 1", c.BatchSize)
+	case c.EvalBatch < 0:
+		return fmt.Errorf("train: evaluation batch size %d, want >= 0", c.EvalBatch)
+	}
+	return nil
+}
+
+// evalBatch returns the batch size of evaluation passes.
+func (c *Config) evalBatch() int {
+	if c.EvalBatch > 0 {
+		return c.EvalBatch
+	}
+	return c.BatchSize
+}
