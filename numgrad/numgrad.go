@@ -11,9 +11,11 @@ package numgrad
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
 )
 
@@ -58,6 +60,9 @@ type Result struct {
 	MaxRelErr float64 `json:"max_rel_err"`
 	// MaxAbsErr is the largest |backprop - numerical|.
 	MaxAbsErr float64 `json:"max_abs_err"`
+	// Checked is the number of elements compared (all of them, unless
+	// CheckSample was asked for fewer).
+	Checked int `json:"checked"`
 }
 
 // Floor is the smallest denominator RelErr divides by. Gradients smaller
@@ -78,25 +83,58 @@ func RelErr(a, b float64) float64 {
 // evaluation sees the same function. Parameter values are left as they were;
 // gradients hold the backprop values on return.
 func Check[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64) []Result {
+	return CheckSample(net, l, x, t, train, h, 0, nil)
+}
+
+// CheckSample is Check on at most maxPerParam elements of each parameter,
+// chosen with r without repetition (all of them when maxPerParam is 0 or the
+// parameter is small enough; r may then be nil). Large networks need it: a
+// full check costs two evaluations of the loss per parameter element.
+func CheckSample[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64, maxPerParam int, r *rng.MT) []Result {
 	f := func() float64 { return l.Forward(net.Forward(x, train), t) }
 	f()
 	net.Backward(l.Backward())
 	var out []Result
 	for _, p := range net.Params() {
-		num := GradientTo(tensor.New[T](p.Value.Shape()...), f, p.Value, h)
-		r := Result{Name: p.Name, Shape: append([]int(nil), p.Value.Shape()...)}
-		for i, g := range p.Grad.Data {
-			a, b := float64(g), float64(num.Data[i])
-			r.MaxRelErr = max(r.MaxRelErr, RelErr(a, b))
-			r.MaxAbsErr = max(r.MaxAbsErr, math.Abs(a-b))
+		res := Result{Name: p.Name, Shape: append([]int(nil), p.Value.Shape()...)}
+		idx := sample(p.Value.Len(), maxPerParam, r)
+		for _, i := range idx {
+			old := p.Value.Data[i]
+			p.Value.Data[i] = T(float64(old) + h)
+			fp := f()
+			p.Value.Data[i] = T(float64(old) - h)
+			fm := f()
+			p.Value.Data[i] = old
+			a, b := float64(p.Grad.Data[i]), (fp-fm)/(2*h)
 			if math.IsNaN(a) || math.IsNaN(b) {
-				r.MaxRelErr, r.MaxAbsErr = math.NaN(), math.NaN()
+				res.MaxRelErr, res.MaxAbsErr = math.NaN(), math.NaN()
 				break
 			}
+			res.MaxRelErr = max(res.MaxRelErr, RelErr(a, b))
+			res.MaxAbsErr = max(res.MaxAbsErr, math.Abs(a-b))
 		}
-		out = append(out, r)
+		res.Checked = len(idx)
+		out = append(out, res)
 	}
 	return out
+}
+
+// sample returns the indices 0..n-1, or k of them drawn with r (sorted) when
+// 0 < k < n.
+func sample(n, k int, r *rng.MT) []int {
+	if k <= 0 || k >= n {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}
+	if r == nil {
+		panic("numgrad: CheckSample needs a generator to choose elements")
+	}
+	idx := r.Perm(n)[:k]
+	slices.Sort(idx)
+	return idx
 }
 
 // CheckInput is Check for the gradient with respect to the input x instead

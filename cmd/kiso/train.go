@@ -1,0 +1,597 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiso-go/kiso/internal/atomicfile"
+	"github.com/kiso-go/kiso/loss"
+	"github.com/kiso-go/kiso/model"
+	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/optim"
+	"github.com/kiso-go/kiso/plot"
+	"github.com/kiso-go/kiso/rng"
+	"github.com/kiso-go/kiso/tensor"
+	"github.com/kiso-go/kiso/train"
+)
+
+func init() { extraCommands = append(extraCommands, newTrainCmd) }
+
+// trainOptions are the flags of kiso train. They are saved as JSON in every
+// checkpoint, so that --resume rebuilds the same run.
+type trainOptions struct {
+	dataOptions
+	Model       string  `json:"model"`
+	Hidden      string  `json:"hidden"`
+	Act         string  `json:"act"`
+	Init        string  `json:"init"`
+	Optimizer   string  `json:"optimizer"`
+	LR          float64 `json:"lr"`
+	Batch       int     `json:"batch"`
+	Epochs      int     `json:"epochs"`
+	WeightDecay float64 `json:"weight_decay"`
+	Dropout     float64 `json:"dropout"`
+	BatchNorm   bool    `json:"batchnorm"`
+	Seed        int64   `json:"seed"`
+	DType       string  `json:"dtype"`
+	EarlyStop   int     `json:"early_stop"`
+	EvalTrain   bool    `json:"eval_train"`
+
+	// Output files are not part of the run: a resumed run may write
+	// elsewhere.
+	Out             string `json:"-"`
+	HistoryCSV      string `json:"-"`
+	PlotLoss        string `json:"-"`
+	PlotAcc         string `json:"-"`
+	PlotBoundary    string `json:"-"`
+	Checkpoint      string `json:"-"`
+	CheckpointEvery int    `json:"-"`
+	Resume          string `json:"-"`
+	JSON            bool   `json:"-"`
+	Quiet           bool   `json:"-"`
+}
+
+func addDataFlags(cmd *cobra.Command, o *dataOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.Data, "data", "", "dataset: mnist, xor, circle, gauss, spiral (2-D toy sets) or csv:PATH")
+	f.IntVar(&o.Limit, "limit", 0, "MNIST: use only the first N training and N test images (0: all)")
+	f.IntVar(&o.Points, "points", 400, "toy sets: number of points")
+	f.Float64Var(&o.Noise, "noise", 0.1, "toy sets: noise, 0 to 1")
+	f.Float64Var(&o.TestFrac, "test-frac", 0.2, "toy and CSV sets: fraction held out for testing")
+	f.StringVar(&o.Label, "label", "", "CSV: the label column, by header name or 0-based index (default: the last)")
+	f.BoolVar(&o.Regress, "regression", false, "CSV: the label is a number to predict (MSE loss), not a class")
+	f.StringVar(&o.MNISTDir, "mnist-dir", "", "MNIST cache folder (default: the user cache folder's kiso/mnist)")
+}
+
+func newTrainCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &trainOptions{}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a network on MNIST, a toy 2-D set or a CSV file",
+		Long: `Train a multi-layer or convolutional network.
+
+--model is mlp (configured by --hidden, --act, --batchnorm, --dropout),
+simplecnn or deepcnn (MNIST), or a JSON file holding an architecture
+({"input": [784], "layers": [{"type": "linear", "in": 784, "out": 100},
+{"type": "relu"}, ...]}). Progress goes to stdout: a bar per epoch on a
+terminal, one line per epoch otherwise. The trained model is saved to --out
+as a .kiso file (safetensors), loadable with kiso eval and kiso predict.
+
+With --checkpoint FILE the run saves its whole state there every
+--checkpoint-every epochs and when interrupted (Ctrl-C); kiso train --resume
+FILE continues it, bit for bit as if it had not stopped.`,
+		Example: `  kiso train --data mnist --hidden 100 --epochs 10 --out mnist.kiso
+  kiso train --data mnist --model simplecnn --epochs 20 --out cnn.kiso
+  kiso train --data spiral --hidden 16,16 --act tanh --epochs 200 --plot-boundary spiral.png
+  kiso train --data csv:iris.csv --label species --hidden 8 --epochs 100`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTrain(cmd.Context(), o, cmd.Flags().Changed, stdout, stderr)
+		},
+	}
+	addDataFlags(cmd, &o.dataOptions)
+	f := cmd.Flags()
+	f.StringVar(&o.Model, "model", "mlp", "mlp, simplecnn, deepcnn, or an architecture JSON file")
+	f.StringVar(&o.Hidden, "hidden", "100", "mlp: hidden layer sizes, comma-separated (empty: none)")
+	f.StringVar(&o.Act, "act", "relu", "mlp: activation: relu, sigmoid, tanh, leakyrelu, identity")
+	f.StringVar(&o.Init, "init", "he", "weight initializer: he, xavier, or a standard deviation")
+	f.StringVar(&o.Optimizer, "optimizer", "adam", "sgd, momentum, nesterov, adagrad, rmsprop or adam")
+	f.Float64Var(&o.LR, "lr", 0.001, "learning rate")
+	f.IntVar(&o.Batch, "batch", 100, "minibatch size")
+	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data")
+	f.Float64Var(&o.WeightDecay, "weight-decay", 0, "L2 weight decay λ (weights only)")
+	f.Float64Var(&o.Dropout, "dropout", 0, "mlp: dropout rate after each hidden layer, 0 to <1")
+	f.BoolVar(&o.BatchNorm, "batchnorm", false, "mlp: batch normalization before each hidden activation")
+	f.Int64Var(&o.Seed, "seed", 1, "random seed (weights, shuffling, toy data)")
+	f.StringVar(&o.DType, "dtype", "float32", "element type: float32 or float64")
+	f.IntVar(&o.EarlyStop, "early-stop", 0, "stop when the test loss has not improved for this many epochs (0: never)")
+	f.BoolVar(&o.EvalTrain, "eval-train", false, "measure training loss and accuracy on the whole training set each epoch (default: running means)")
+	f.StringVar(&o.Out, "out", "model.kiso", `model file to write ("" to skip)`)
+	f.StringVar(&o.HistoryCSV, "history", "", "CSV file for the loss and accuracy of every epoch")
+	f.StringVar(&o.PlotLoss, "plot-loss", "", "plot of train and test loss per epoch (.png or .svg)")
+	f.StringVar(&o.PlotAcc, "plot-acc", "", "plot of train and test accuracy per epoch (.png or .svg)")
+	f.StringVar(&o.PlotBoundary, "plot-boundary", "", "2-D data: decision boundary with the points (.png or .svg)")
+	f.StringVar(&o.Checkpoint, "checkpoint", "", "checkpoint file (written every --checkpoint-every epochs and on Ctrl-C)")
+	f.IntVar(&o.CheckpointEvery, "checkpoint-every", 1, "epochs between checkpoints")
+	f.StringVar(&o.Resume, "resume", "", "continue the run saved in this checkpoint")
+	f.BoolVar(&o.JSON, "json", false, "print a JSON summary on stdout (progress goes to stderr)")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress output")
+	return cmd
+}
+
+func (o *trainOptions) validate() error {
+	if err := o.dataOptions.validate(); err != nil {
+		return err
+	}
+	switch {
+	case !(o.LR > 0) || math.IsInf(o.LR, 0):
+		return usagef("--lr %v: must be a positive number", o.LR)
+	case o.Batch < 1:
+		return usagef("--batch %d: must be at least 1", o.Batch)
+	case o.Epochs < 1:
+		return usagef("--epochs %d: must be at least 1", o.Epochs)
+	case !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0):
+		return usagef("--weight-decay %v: must be zero or positive", o.WeightDecay)
+	case !(o.Dropout >= 0 && o.Dropout < 1):
+		return usagef("--dropout %v: must be in [0, 1)", o.Dropout)
+	case o.Seed < 0 || o.Seed > math.MaxUint32-1:
+		return usagef("--seed %d: must be between 0 and 4294967294", o.Seed)
+	case o.DType != "float32" && o.DType != "float64":
+		return usagef("--dtype %q: must be float32 or float64", o.DType)
+	case o.EarlyStop < 0:
+		return usagef("--early-stop %d: must be zero or positive", o.EarlyStop)
+	case o.CheckpointEvery < 1:
+		return usagef("--checkpoint-every %d: must be at least 1", o.CheckpointEvery)
+	}
+	if _, err := o.hiddenSizes(); err != nil {
+		return err
+	}
+	if _, err := nn.ParseFunc(o.Act); err != nil {
+		return usagef("--act %q: want relu, sigmoid, tanh, leakyrelu, identity or step", o.Act)
+	}
+	if _, err := nn.ParseInit(o.Init); err != nil {
+		return usagef("--init %q: want he, xavier or a standard deviation such as 0.01", o.Init)
+	}
+	if _, err := optim.New[float64](o.Optimizer, o.LR); err != nil {
+		return usagef("--optimizer %q: want one of %s", o.Optimizer, strings.Join(optim.Names(), ", "))
+	}
+	return nil
+}
+
+// hiddenSizes parses --hidden.
+func (o *trainOptions) hiddenSizes() ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(o.Hidden, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || n > 1<<20 {
+			return nil, usagef("--hidden %q: want positive layer sizes separated by commas, such as 100,50", o.Hidden)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+// isImageModel reports whether the model takes images [1, 28, 28] rather
+// than flat vectors; for an architecture file it reads the file.
+func (o *trainOptions) readSpec() (spec nn.Spec, file bool, err error) {
+	switch o.Model {
+	case "mlp":
+		return nn.Spec{}, false, nil
+	case "simplecnn":
+		return nn.SimpleConvNet(), false, nil
+	case "deepcnn":
+		return nn.DeepConvNet(), false, nil
+	}
+	b, err := os.ReadFile(o.Model)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(o.Model, ".json") {
+			return spec, false, usagef("--model %q: want mlp, simplecnn, deepcnn or an architecture JSON file", o.Model)
+		}
+		return spec, false, fmt.Errorf("--model: %w", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&spec); err != nil {
+		return spec, false, fmt.Errorf("%s: not an architecture: %v", o.Model, err)
+	}
+	return spec, true, nil
+}
+
+func runTrain(ctx context.Context, o *trainOptions, changed func(string) bool, stdout, stderr io.Writer) error {
+	if o.Resume != "" {
+		if err := o.loadResume(changed); err != nil {
+			return err
+		}
+	}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	// Fail before training, not after, if an output cannot be written.
+	for _, p := range []struct{ flag, path string }{{"--out", o.Out}, {"--history", o.HistoryCSV}, {"--checkpoint", o.Checkpoint}} {
+		if p.path != "" {
+			if err := atomicfile.CheckWritable(p.path); err != nil {
+				return fmt.Errorf("%s: %w", p.flag, err)
+			}
+		}
+	}
+	for _, p := range []struct{ flag, path string }{{"--plot-loss", o.PlotLoss}, {"--plot-acc", o.PlotAcc}, {"--plot-boundary", o.PlotBoundary}} {
+		if p.path != "" {
+			if err := plot.CheckPath(p.path); err != nil {
+				return fmt.Errorf("%s: %w", p.flag, err)
+			}
+		}
+	}
+	if o.DType == "float64" {
+		return trainAs[float64](ctx, o, stdout, stderr)
+	}
+	return trainAs[float32](ctx, o, stdout, stderr)
+}
+
+// loadResume replaces the run's options with those saved in the
+// checkpoint; only output flags may be given again.
+func (o *trainOptions) loadResume(changed func(string) bool) error {
+	st, err := train.LoadState(o.Resume)
+	if err != nil {
+		return err
+	}
+	if len(st.Meta) == 0 {
+		return fmt.Errorf("%s: a training state without kiso train's options; resume it from Go with train.Trainer.Restore", o.Resume)
+	}
+	saved := *o
+	if err := json.Unmarshal(st.Meta, &saved); err != nil {
+		return fmt.Errorf("%s: unreadable options: %v", o.Resume, err)
+	}
+	for _, name := range []string{"data", "model", "hidden", "act", "init", "optimizer", "lr", "batch", "weight-decay", "dropout", "batchnorm", "seed", "dtype", "limit", "points", "noise", "test-frac", "label", "regression"} {
+		if changed(name) {
+			return usagef("--%s cannot change when resuming: the checkpoint fixes the run (only --epochs and the output flags may be given)", name)
+		}
+	}
+	epochs := o.Epochs
+	*o = saved
+	if changed("epochs") {
+		o.Epochs = epochs
+	}
+	return nil
+}
+
+// run holds one training run's pieces.
+type run[T tensor.Float] struct {
+	o       *trainOptions
+	ds      *dataset[T]
+	spec    nn.Spec
+	net     *nn.Sequential[T]
+	loss    loss.Loss[T]
+	trainer *train.Trainer[T]
+}
+
+func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stderr io.Writer) error {
+	progress := stdout
+	if o.JSON {
+		progress = stderr
+	}
+	if o.Quiet {
+		progress = io.Discard
+	}
+	r, err := newRun[T](ctx, o, progress)
+	if err != nil {
+		return err
+	}
+	var resumed *train.State
+	if o.Resume != "" {
+		if resumed, err = train.LoadState(o.Resume); err != nil {
+			return err
+		}
+		if err := r.trainer.Restore(resumed); err != nil {
+			return fmt.Errorf("%s: %w", o.Resume, err)
+		}
+		fmt.Fprintf(progress, "resuming %s from epoch %d, step %d\n", o.Resume, resumed.Epoch, resumed.Step)
+	}
+	meta, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	saveCheckpoint := func() error {
+		st, err := r.trainer.Snapshot()
+		if err != nil {
+			return err
+		}
+		st.Meta = meta
+		return train.SaveState(o.Checkpoint, st)
+	}
+	if o.Checkpoint != "" {
+		r.trainer.Observers = append(r.trainer.Observers, &train.Checkpoint{Every: o.CheckpointEvery, Save: func(int) error { return saveCheckpoint() }})
+	}
+	if o.EarlyStop > 0 && r.ds.test != nil {
+		r.trainer.Observers = append(r.trainer.Observers, &train.EarlyStopping{Monitor: "test_loss", Patience: o.EarlyStop})
+	}
+	bar := newProgress(progress, o.Epochs)
+	r.trainer.Observers = append(r.trainer.Observers, bar)
+	fmt.Fprintf(progress, "training %s on %s: %d training cases, %d test cases, %s\n", r.describe(), r.ds.name, r.ds.train.Len(), testLen(r.ds), o.DType)
+	start := time.Now()
+	h, err := r.trainer.Fit(ctx, r.ds.train, r.ds.test)
+	bar.finish()
+	if errors.Is(err, context.Canceled) && o.Checkpoint != "" {
+		if serr := saveCheckpoint(); serr != nil {
+			return fmt.Errorf("interrupted, and the checkpoint could not be saved: %w", serr)
+		}
+		return fmt.Errorf("interrupted; the run is saved in %s: continue it with kiso train --resume %s", o.Checkpoint, o.Checkpoint)
+	}
+	if err != nil {
+		if errors.Is(err, train.ErrDiverged) && o.Checkpoint != "" {
+			return fmt.Errorf("%w (the last good checkpoint, %s, is intact; try a smaller --lr)", err, o.Checkpoint)
+		}
+		if errors.Is(err, train.ErrDiverged) {
+			return fmt.Errorf("%w (try a smaller --lr)", err)
+		}
+		return err
+	}
+	return r.finish(ctx, h, time.Since(start), stdout)
+}
+
+func testLen[T tensor.Float](d *dataset[T]) int {
+	if d.test == nil {
+		return 0
+	}
+	return d.test.Len()
+}
+
+// newRun loads the data and builds the network, loss, optimizer and trainer.
+func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Writer) (*run[T], error) {
+	spec, fromFile, err := o.readSpec()
+	if err != nil {
+		return nil, err
+	}
+	images := o.Model == "simplecnn" || o.Model == "deepcnn" || (fromFile && len(spec.Input) == 3)
+	if images && o.kind() != "mnist" {
+		return nil, usagef("--model %s takes 28x28 images: use it with --data mnist", o.Model)
+	}
+	o.dataOptions.Seed = uint32(o.Seed)
+	ds, err := loadDataset[T](ctx, &o.dataOptions, images, progress)
+	if err != nil {
+		return nil, err
+	}
+	outputs := ds.train.Classes
+	if outputs == 0 {
+		outputs = ds.train.Y.Cols()
+	}
+	if o.Model == "mlp" {
+		hidden, _ := o.hiddenSizes()
+		act, _ := nn.ParseFunc(o.Act)
+		spec = nn.MLP(numel(ds.inputShape), hidden, outputs, act, nn.MLPOptions{BatchNorm: o.BatchNorm, Dropout: o.Dropout})
+	}
+	if len(spec.Input) == 0 {
+		spec.Input = ds.inputShape
+	}
+	out, err := spec.Validate(ds.inputShape)
+	if err != nil {
+		return nil, fmt.Errorf("architecture: %w", err)
+	}
+	if numel(out) != outputs {
+		return nil, fmt.Errorf("architecture: the network has %d outputs but %s has %d", numel(out), ds.name, outputs)
+	}
+	init, _ := nn.ParseInit(o.Init)
+	net, err := nn.Build[T](spec, init, rng.NewNumpy(uint32(o.Seed)))
+	if err != nil {
+		return nil, fmt.Errorf("architecture: %w", err)
+	}
+	var l loss.Loss[T] = &loss.SoftmaxCrossEntropy[T]{}
+	if ds.train.Classes == 0 {
+		l = &loss.MSE[T]{}
+	}
+	opt, _ := optim.New[T](o.Optimizer, o.LR)
+	opt.SetWeightDecay(o.WeightDecay)
+	tr := train.New[T](net, l, opt, train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Seed: uint32(o.Seed) + 2, EvalTrain: o.EvalTrain})
+	return &run[T]{o: o, ds: ds, spec: spec, net: net, loss: l, trainer: tr}, nil
+}
+
+func numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// describe names the architecture in a few words.
+func (r *run[T]) describe() string {
+	if r.o.Model != "mlp" {
+		return r.o.Model
+	}
+	sizes := []string{strconv.Itoa(numel(r.ds.inputShape))}
+	hidden, _ := r.o.hiddenSizes()
+	for _, h := range hidden {
+		sizes = append(sizes, strconv.Itoa(h))
+	}
+	outputs := r.ds.train.Classes
+	if outputs == 0 {
+		outputs = r.ds.train.Y.Cols()
+	}
+	sizes = append(sizes, strconv.Itoa(outputs))
+	extra := ""
+	if r.o.BatchNorm {
+		extra += ", batch norm"
+	}
+	if r.o.Dropout > 0 {
+		extra += fmt.Sprintf(", dropout %g", r.o.Dropout)
+	}
+	return fmt.Sprintf("MLP %s (%s%s), %s lr %g", strings.Join(sizes, "-"), r.o.Act, extra, r.o.Optimizer, r.o.LR)
+}
+
+// trainSummary is kiso train --json's output.
+type trainSummary struct {
+	Data            string             `json:"data"`
+	Model           string             `json:"model"`
+	Epochs          int                `json:"epochs"`
+	TrainLoss       float64            `json:"train_loss"`
+	TrainAccuracy   *float64           `json:"train_accuracy"`
+	TestLoss        *float64           `json:"test_loss"`
+	TestAccuracy    *float64           `json:"test_accuracy"`
+	SecondsPerEpoch float64            `json:"seconds_per_epoch"`
+	Seconds         float64            `json:"seconds"`
+	Out             string             `json:"out,omitempty"`
+	History         []train.EpochStats `json:"history"`
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// finish writes the model, history and plots and reports the result.
+func (r *run[T]) finish(ctx context.Context, h *train.History, took time.Duration, stdout io.Writer) error {
+	o := r.o
+	last := h.Last()
+	if o.Out != "" {
+		seed := uint64(o.Seed)
+		info := model.Info{
+			Dataset: r.ds.name, Classes: r.ds.train.Classes, ClassNames: r.ds.train.ClassNames,
+			Optimizer: o.Optimizer, LearningRate: o.LR, Epochs: len(h.Epochs), Seed: &seed, Mean: r.ds.mean, Std: r.ds.std,
+		}
+		if a := finite(last.TestAcc); a != nil {
+			info.Accuracy = *a
+		}
+		if err := model.Save(o.Out, r.net, r.spec, info); err != nil {
+			return err
+		}
+	}
+	if o.HistoryCSV != "" {
+		if err := atomicfile.Write(o.HistoryCSV, h.WriteCSV); err != nil {
+			return err
+		}
+	}
+	if err := r.plots(h); err != nil {
+		return err
+	}
+	var secs float64
+	for _, e := range h.Epochs {
+		secs += e.Seconds
+	}
+	s := trainSummary{
+		Data: r.ds.name, Model: o.Model, Epochs: len(h.Epochs), TrainLoss: last.TrainLoss,
+		TrainAccuracy: finite(last.TrainAcc), TestLoss: finite(last.TestLoss), TestAccuracy: finite(last.TestAcc),
+		SecondsPerEpoch: secs / float64(max(len(h.Epochs), 1)), Seconds: took.Seconds(), Out: o.Out, History: h.Epochs,
+	}
+	if o.JSON {
+		return json.NewEncoder(stdout).Encode(s)
+	}
+	if o.Quiet {
+		return nil
+	}
+	fmt.Fprintf(stdout, "done: %d epochs, %s per epoch", s.Epochs, seconds(s.SecondsPerEpoch))
+	if s.TrainAccuracy != nil {
+		fmt.Fprintf(stdout, "; train accuracy %.2f%%", 100**s.TrainAccuracy)
+	}
+	if s.TestAccuracy != nil {
+		fmt.Fprintf(stdout, ", test accuracy %.2f%%", 100**s.TestAccuracy)
+	} else if s.TestLoss != nil {
+		fmt.Fprintf(stdout, ", test loss %.4g", *s.TestLoss)
+	}
+	fmt.Fprintln(stdout)
+	if o.Out != "" {
+		fmt.Fprintf(stdout, "model saved to %s\n", o.Out)
+	}
+	return nil
+}
+
+// plots draws the requested figures.
+func (r *run[T]) plots(h *train.History) error {
+	o := r.o
+	epochs := make([]float64, len(h.Epochs))
+	var trl, tel, tra, tea []float64
+	for i, e := range h.Epochs {
+		epochs[i] = float64(e.Epoch)
+		trl, tel, tra, tea = append(trl, e.TrainLoss), append(tel, e.TestLoss), append(tra, e.TrainAcc), append(tea, e.TestAcc)
+	}
+	series := func(train, test []float64) []plot.Series {
+		s := []plot.Series{{Name: "train", X: epochs, Y: train}}
+		if r.ds.test != nil {
+			s = append(s, plot.Series{Name: "test", X: epochs, Y: test})
+		}
+		return s
+	}
+	if o.PlotLoss != "" {
+		if err := plot.Curve(o.PlotLoss, plot.ChartOptions{Title: r.ds.name + ": loss per epoch", XLabel: "epoch", YLabel: "loss", Series: series(trl, tel)}); err != nil {
+			return err
+		}
+	}
+	if o.PlotAcc != "" {
+		if r.ds.train.Classes == 0 {
+			return errors.New("--plot-acc: a regression has no accuracy; use --plot-loss")
+		}
+		if err := plot.Curve(o.PlotAcc, plot.ChartOptions{Title: r.ds.name + ": accuracy per epoch", XLabel: "epoch", YLabel: "accuracy", Series: series(tra, tea)}); err != nil {
+			return err
+		}
+	}
+	if o.PlotBoundary != "" {
+		return r.plotBoundary()
+	}
+	return nil
+}
+
+// plotBoundary draws the decision boundary of a 2-D classifier with all
+// its points.
+func (r *run[T]) plotBoundary() error {
+	set := r.ds.train
+	if set.X.Rank() != 2 || set.X.Cols() != 2 || set.Classes == 0 {
+		return fmt.Errorf("--plot-boundary: needs 2-D classification data, %s has %d features", r.ds.name, set.X.Cols())
+	}
+	var pts [][2]float64
+	var labels []int
+	for _, s := range []*struct{ x, y *tensor.Tensor[T] }{{set.X, set.Y}, testXY(r.ds)} {
+		if s == nil {
+			continue
+		}
+		for i := 0; i < s.x.Rows(); i++ {
+			pts = append(pts, [2]float64{float64(s.x.At(i, 0)), float64(s.x.At(i, 1))})
+			labels = append(labels, int(s.y.Data[i]))
+		}
+	}
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, p := range pts {
+		for k := range 2 {
+			lo[k], hi[k] = min(lo[k], p[k]), max(hi[k], p[k])
+		}
+	}
+	pad := [2]float64{0.1 * (hi[0] - lo[0]), 0.1 * (hi[1] - lo[1])}
+	var sce loss.SoftmaxCrossEntropy[T]
+	rows := func(xy []float64, n int) []float64 {
+		x := tensor.New[T](n, 2)
+		for i, v := range xy {
+			x.Data[i] = T(v)
+		}
+		out := r.net.Forward(x, false)
+		sce.Forward(out, tensor.New[T](n))
+		p := sce.Probs()
+		res := make([]float64, len(p.Data))
+		for i, v := range p.Data {
+			res[i] = float64(v)
+		}
+		return res
+	}
+	return plot.Boundary(r.o.PlotBoundary, plot.BoundaryOptions{
+		Title: r.ds.name + ": decision boundary", XMin: lo[0] - pad[0], XMax: hi[0] + pad[0], YMin: lo[1] - pad[1], YMax: hi[1] + pad[1],
+		PredictRows: rows, Points: pts, Labels: labels, ClassNames: set.ClassNames,
+	})
+}
+
+func testXY[T tensor.Float](d *dataset[T]) *struct{ x, y *tensor.Tensor[T] } {
+	if d.test == nil {
+		return nil
+	}
+	return &struct{ x, y *tensor.Tensor[T] }{d.test.X, d.test.Y}
+}
