@@ -1,0 +1,16 @@
+// Package model saves and loads kiso models as files.
+//
+// A kiso model file (.kiso) is a safetensors file: an 8-byte little-endian
+// header length, a JSON header naming each tensor's dtype, shape and byte
+// range, then the raw little-endian data. The tensors are the network's
+// parameters and buffers named PyTorch's way ("0.weight", "0.bias",
+// "1.running_mean"), with Linear weights stored as PyTorch's [out, in], so
+// that a PyTorch nn.Sequential of the same layers can load_state_dict them.
+// The header's "__metadata__" holds the architecture (an nn.Spec as JSON)
+// and how the model was trained (an Info as JSON), so Load rebuilds the
+// network from the file alone.
+//
+// WriteSafetensors and ReadSafetensors handle the container format on its
+// own; ReadSafetensors treats its input as hostile and checks every length
+// and offset before using it.
+package model
