@@ -1,0 +1,30 @@
+// Package kiso is a neural-network toolkit built from first principles
+// (kiso, 基礎, is "the basics"). This package holds no code: it is the map.
+//
+// Data flows one way: a dataset yields batches of tensors; a model's layers
+// carry them forward and their gradients backward; a loss turns outputs into
+// a number and a first gradient; an optimizer updates parameters; a trainer
+// drives the loop and reports to whoever listens. Each package imports only
+// those above it in this list:
+//
+//	rng        the Mersenne Twister, seeded as numpy and Python seed it
+//	tensor     Tensor[T] for float32 and float64: shapes, matrix products, elementwise ops
+//	nn         Layer (Forward, Backward, Params), Linear, activations, Dropout, BatchNorm,
+//	           Conv2D, MaxPool2D, Flatten, Sequential, initializers, architecture specs
+//	loss       softmax with cross-entropy, sigmoid with binary cross-entropy, MSE
+//	numgrad    central-difference gradients and the gradient check
+//	optim      SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, weight decay, schedules
+//	data       datasets and batching: XOR, toy 2-D sets, CSV, MNIST
+//	tutorial   the tutorial's TwoLayerNet, reproduced exactly
+//	train      the training loop, evaluation, history, observers, checkpoints
+//	model      .kiso model files (safetensors) and exporters
+//	plot       loss curves, decision boundaries and other figures (gonum/plot)
+//	experiment the curriculum's comparison experiments
+//	playground the live training page served by kiso serve
+//	cmd/kiso   the command line, one file per subcommand
+//
+// rng and tutorial are rooms the design map did not have: every package
+// that draws random numbers shares rng's generator (so that checkpoints can
+// save it and runs match numpy's), and tutorial keeps the program kiso grew
+// from readable on its own.
+package kiso
