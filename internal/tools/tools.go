@@ -7,6 +7,7 @@ package tools
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -41,17 +42,10 @@ func Python(t testing.TB, mods ...string) string {
 			return path
 		}
 	}
-	Missing(t, "python3 with "+joinMods(mods), "apt-get install python3-numpy python3-torch")
-	return ""
-}
-
-func joinMods(mods []string) string {
-	s := ""
-	for i, m := range mods {
-		if i > 0 {
-			s += ", "
-		}
-		s += m
+	var pkgs []string
+	for _, m := range mods {
+		pkgs = append(pkgs, "python3-"+m) // Debian's name for each module kiso uses
 	}
-	return s
+	Missing(t, "python3 with "+strings.Join(mods, ", "), "apt-get install "+strings.Join(pkgs, " "))
+	return ""
 }
