@@ -51,7 +51,7 @@ func (p *progress) OnStep(epoch, step, steps int, loss float64) {
 			progressbar.OptionClearOnFinish(),
 		)
 	}
-	if step%20 == 0 || step == steps {
+	if step == 1 || step%10 == 0 || step == steps {
 		p.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", epoch, p.epochs, p.sum/float64(p.n)))
 	}
 	p.bar.Set(step)
