@@ -10,7 +10,6 @@ package loss
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/kiso-go/kiso/tensor"
 )
@@ -53,7 +52,7 @@ func softmaxRow[T tensor.Float](dst, x []T) {
 	for j, v := range x {
 		e := T(1) // exp(0) is exactly 1: the largest term costs no exponential
 		if v != m {
-			e = T(math.Exp(float64(v - m)))
+			e = T(tensor.Exp(float64(v - m)))
 		}
 		dst[j] = e
 		s += e
@@ -104,14 +103,14 @@ func CrossEntropy[T tensor.Float](y, t *tensor.Tensor[T]) float64 {
 	var s float64
 	if isIndex("CrossEntropy", y, t) {
 		for i := 0; i < n; i++ {
-			s += math.Log(float64(y.Data[i*c+classOf(t.Data[i], c)]) + Delta)
+			s += tensor.Log(float64(y.Data[i*c+classOf(t.Data[i], c)]) + Delta)
 		}
 	} else {
 		for i, p := range y.Data {
 			// A zero target adds exactly nothing; skipping its logarithm
 			// changes no bit of the sum.
 			if ti := float64(t.Data[i]); ti != 0 {
-				s += ti * math.Log(float64(p)+Delta)
+				s += ti * tensor.Log(float64(p)+Delta)
 			}
 		}
 	}

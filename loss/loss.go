@@ -33,10 +33,33 @@ type SoftmaxCrossEntropy[T tensor.Float] struct {
 // Forward returns the mean cross-entropy of softmax(x) against t. x is
 // [batch, classes] (or one case [classes]).
 func (l *SoftmaxCrossEntropy[T]) Forward(x, t *tensor.Tensor[T]) float64 {
-	l.p = tensor.Reuse(l.p, x.Shape()...)
-	SoftmaxTo(l.p, x)
+	shape := x.Shape()
+	if l.p == nil || !tensor.SameShape(l.p, x) {
+		l.p = tensor.Reuse(l.p, shape...)
+	}
 	l.t = t
-	return CrossEntropy(l.p, t)
+	// Softmax and CrossEntropy row by row, in one pass: the same
+	// arithmetic as calling them in turn.
+	n, c := 1, x.Len()
+	if len(shape) != 1 {
+		n, c = x.Rows(), x.Cols()
+	}
+	index := !tensor.EqualShape(shape, t.Shape()) && isIndex("SoftmaxCrossEntropy", x, t)
+	var s float64
+	for i := 0; i < n; i++ {
+		p := l.p.Data[i*c : (i+1)*c]
+		softmaxRow(p, x.Data[i*c:(i+1)*c])
+		if index {
+			s += tensor.Log(float64(p[classOf(t.Data[i], c)]) + Delta)
+			continue
+		}
+		for j, tj := range t.Data[i*c : (i+1)*c] {
+			if tj != 0 {
+				s += float64(tj) * tensor.Log(float64(p[j])+Delta)
+			}
+		}
+	}
+	return -s / float64(n)
 }
 
 // Probs returns the softmax probabilities of the last Forward.
@@ -45,8 +68,10 @@ func (l *SoftmaxCrossEntropy[T]) Probs() *tensor.Tensor[T] { return l.p }
 // Backward returns dL/dx for the last Forward (see the type's doc).
 func (l *SoftmaxCrossEntropy[T]) Backward() *tensor.Tensor[T] {
 	n, c := batchOf(l.p)
-	l.dx = tensor.Reuse(l.dx, l.p.Shape()...)
-	index := isIndex("SoftmaxCrossEntropy", l.p, l.t)
+	if l.dx == nil || !tensor.SameShape(l.dx, l.p) {
+		l.dx = tensor.Reuse(l.dx, l.p.Shape()...)
+	}
+	index := !tensor.SameShape(l.p, l.t) && isIndex("SoftmaxCrossEntropy", l.p, l.t)
 	for i := 0; i < n; i++ {
 		p, dx := l.p.Data[i*c:(i+1)*c], l.dx.Data[i*c:(i+1)*c]
 		if index {
@@ -101,7 +126,7 @@ func (l *SigmoidBCE[T]) Forward(x, t *tensor.Tensor[T]) float64 {
 	var s float64
 	for i, v := range x.Data {
 		z := float64(v)
-		s += max(z, 0) - z*l.target(i) + math.Log1p(math.Exp(-math.Abs(z)))
+		s += max(z, 0) - z*l.target(i) + math.Log1p(tensor.Exp(-math.Abs(z)))
 	}
 	return s / float64(x.Len())
 }
@@ -109,7 +134,7 @@ func (l *SigmoidBCE[T]) Forward(x, t *tensor.Tensor[T]) float64 {
 // Sigmoid returns σ(x) for the last Forward's x, the predicted
 // probabilities of class 1.
 func (l *SigmoidBCE[T]) Sigmoid() *tensor.Tensor[T] {
-	return tensor.Apply(l.x, func(v T) T { return T(1 / (1 + math.Exp(-float64(v)))) })
+	return tensor.Apply(l.x, func(v T) T { return T(1 / (1 + tensor.Exp(-float64(v)))) })
 }
 
 // Backward returns (σ(x) - t) / elements.
@@ -117,7 +142,7 @@ func (l *SigmoidBCE[T]) Backward() *tensor.Tensor[T] {
 	l.dx = tensor.Reuse(l.dx, l.x.Shape()...)
 	n := float64(l.x.Len())
 	for i, v := range l.x.Data {
-		l.dx.Data[i] = T((1/(1+math.Exp(-float64(v))) - l.target(i)) / n)
+		l.dx.Data[i] = T((1/(1+tensor.Exp(-float64(v))) - l.target(i)) / n)
 	}
 	return l.dx
 }

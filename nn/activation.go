@@ -64,7 +64,7 @@ func (f Func) F(x float64) float64 {
 		}
 		return 0
 	case Sigmoid:
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + tensor.Exp(-x))
 	case ReLU:
 		return max(x, 0)
 	case Tanh:
@@ -123,12 +123,14 @@ func NewActivation[T tensor.Float](f Func) *Activation[T] {
 // Forward returns f(x) elementwise.
 func (a *Activation[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 	a.x = x
-	a.y = tensor.Reuse(a.y, x.Shape()...)
+	if a.y == nil || !tensor.SameShape(a.y, x) {
+		a.y = tensor.Reuse(a.y, x.Shape()...)
+	}
 	y := a.y.Data[:len(x.Data)]
 	switch a.Func {
 	case Sigmoid:
 		for i, v := range x.Data {
-			y[i] = T(1 / (1 + math.Exp(-float64(v))))
+			y[i] = T(1 / (1 + tensor.Exp(-float64(v))))
 		}
 	case ReLU:
 		for i, v := range x.Data {
@@ -151,7 +153,9 @@ func (a *Activation[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 	if !tensor.SameShape(dy, a.y) {
 		panic(fmt.Sprintf("nn: %v backward got gradient of shape %v for output %v", a.Func, dy.Shape(), a.y.Shape()))
 	}
-	a.dx = tensor.Reuse(a.dx, dy.Shape()...)
+	if a.dx == nil || !tensor.SameShape(a.dx, dy) {
+		a.dx = tensor.Reuse(a.dx, dy.Shape()...)
+	}
 	dx, x, y := a.dx.Data[:len(dy.Data)], a.x.Data[:len(dy.Data)], a.y.Data[:len(dy.Data)]
 	switch a.Func {
 	case Sigmoid:

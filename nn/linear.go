@@ -16,6 +16,8 @@ type Linear[T tensor.Float] struct {
 	W, B    *Param[T]
 	in, out int
 
+	params []*Param[T]
+
 	x      *tensor.Tensor[T] // last input, viewed as [batch, in]
 	y, dx  *tensor.Tensor[T]
 	xShape []int
@@ -41,17 +43,21 @@ func (l *Linear[T]) Out() int { return l.out }
 // Forward returns x·W + b.
 func (l *Linear[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 	in, out := l.in, l.out
-	if x.Cols() != in {
-		panic(fmt.Sprintf("nn: Linear(%d, %d) got input of shape %v", in, out, x.Shape()))
+	shape := x.Shape()
+	if !tensor.EqualShape(l.xShape, shape) {
+		l.xShape = append(l.xShape[:0], shape...)
 	}
-	l.xShape = append(l.xShape[:0], x.Shape()...)
-	if x.Rank() != 2 {
+	if len(shape) != 2 || shape[1] != in {
+		if x.Cols() != in {
+			panic(fmt.Sprintf("nn: Linear(%d, %d) got input of shape %v", in, out, shape))
+		}
 		x = x.Reshape(x.Rows(), in)
 	}
 	l.x = x
-	l.y = tensor.Reuse(l.y, x.Rows(), out)
-	tensor.MatMulTo(l.y, x, l.W.Value, false, false)
-	return tensor.AddRowTo(l.y, l.y, l.B.Value)
+	if y := l.y; y == nil || y.Rank() != 2 || y.Rows() != x.Rows() {
+		l.y = tensor.Reuse(l.y, x.Rows(), out)
+	}
+	return tensor.AffineTo(l.y, x, l.W.Value, l.B.Value)
 }
 
 // Backward stores dW = xᵀ·dy and db = Σ_batch dy and returns dx = dy·Wᵀ in
@@ -59,7 +65,9 @@ func (l *Linear[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 func (l *Linear[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 	tensor.MatMulTo(l.W.Grad, l.x, dy, true, false)
 	tensor.SumRowsTo(l.B.Grad, dy)
-	l.dx = tensor.Reuse(l.dx, l.x.Rows(), l.In())
+	if dx := l.dx; dx == nil || dx.Rows() != l.x.Rows() {
+		l.dx = tensor.Reuse(l.dx, l.x.Rows(), l.in)
+	}
 	tensor.MatMulTo(l.dx, dy, l.W.Value, false, true)
 	if len(l.xShape) != 2 {
 		return l.dx.Reshape(l.xShape...)
@@ -68,4 +76,9 @@ func (l *Linear[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 }
 
 // Params returns W and b.
-func (l *Linear[T]) Params() []*Param[T] { return []*Param[T]{l.W, l.B} }
+func (l *Linear[T]) Params() []*Param[T] {
+	if len(l.params) != 2 || l.params[0] != l.W || l.params[1] != l.B {
+		l.params = []*Param[T]{l.W, l.B} // made once: numerical gradients ask often
+	}
+	return l.params
+}

@@ -1,6 +1,9 @@
 package numgrad
 
 import (
+	"sync"
+	"unsafe"
+
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/tensor"
@@ -11,36 +14,136 @@ import (
 // and returns the loss at the unperturbed parameters.
 //
 // It gives the same bits as GradientTo over the whole chain, with less
-// work: a parameter of layer k cannot change the outputs of layers 0..k-1,
-// so for its perturbations the chain is run from layer k on, from the input
-// layer k saw. Layers are taken last to first, so that those inputs are
-// never overwritten before they are used. The number of loss evaluations,
-// two per parameter element, is unchanged; that cost is the lesson of the
-// numerical gradient.
+// work, by two exact shortcuts:
+//
+//   - a parameter of layer k cannot change the outputs of layers 0..k-1,
+//     so for its perturbations the chain is run from layer k on, from the
+//     input layer k saw (layers are taken last to first, so that those
+//     inputs are never overwritten before they are used);
+//   - when a perturbation leaves the output of a layer bitwise unchanged
+//     (a weight that multiplies an input of exactly 0, a ReLU that stays
+//     off), the rest of the chain would compute exactly the unperturbed
+//     loss, so that loss is taken without running it.
+//
+// Both need what a numerical gradient needs anyway: every Forward is a
+// deterministic function of its input and parameters (Dropout frozen),
+// and no parameter is shared between layers. The loss is still, in value,
+// evaluated twice per parameter element; that cost is the lesson of the
+// numerical gradient. On return the layers' and the loss's remembered
+// state is that of some perturbed evaluation: run Forward again before
+// Backward.
 func LayersGradient[T tensor.Float](layers []nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64) float64 {
 	// ins[k] is the input of layer k; each belongs to the layer before it
 	// (or is x) and stays valid while that layer is not run again.
-	ins := make([]*tensor.Tensor[T], len(layers)+1)
-	ins[0] = x
+	sc := getScratch[T]()
+	defer putScratch(sc)
+	ins := append(sc.ins[:0], x)
+	size := 0
 	for k, layer := range layers {
-		ins[k+1] = layer.Forward(ins[k], train)
+		ins = append(ins, layer.Forward(ins[k], train))
+		size += len(ins[k+1].Data)
 	}
 	f0 := l.Forward(ins[len(layers)], t)
+	// outs[k] is a copy of layer k's unperturbed output.
+	outs := sc.outs[:0]
+	if cap(sc.buf) < size {
+		sc.buf = make([]T, size)
+	}
+	buf := sc.buf[:size]
+	sc.ins = ins
+	for k := range layers {
+		n := len(ins[k+1].Data)
+		outs = append(outs, buf[:n:n])
+		copy(outs[k], ins[k+1].Data)
+		buf = buf[n:]
+	}
+	sc.outs = outs
 	for k := len(layers) - 1; k >= 0; k-- {
 		params := layers[k].Params()
 		if len(params) == 0 {
 			continue
 		}
-		from := func() float64 {
-			y := ins[k]
-			for _, later := range layers[k:] {
-				y = later.Forward(y, train)
-			}
-			return l.Forward(y, t)
-		}
 		for _, p := range params {
-			GradientTo(p.Grad, from, p.Value, h)
+			// GradientTo's loop, with the chain run from layer k.
+			x, dst := p.Value.Data, p.Grad.Data[:len(p.Value.Data)]
+			for i, tmp := range x {
+				x[i] = T(float64(tmp) + h)
+				fxh1 := chainFrom(k, layers, ins, outs, l, t, train, f0)
+				x[i] = T(float64(tmp) - h)
+				fxh2 := chainFrom(k, layers, ins, outs, l, t, train, f0)
+				dst[i] = T((fxh1 - fxh2) / (2 * h))
+				x[i] = tmp
+			}
 		}
 	}
 	return f0
+}
+
+// scratch is LayersGradient's bookkeeping, kept in a pool between calls so
+// that a step of a small network allocates nothing.
+type scratch[T tensor.Float] struct {
+	ins  []*tensor.Tensor[T]
+	outs [][]T
+	buf  []T
+}
+
+var scratchPool32, scratchPool64 sync.Pool
+
+func scratchPool[T tensor.Float]() *sync.Pool {
+	if unsafe.Sizeof(T(0)) == 4 {
+		return &scratchPool32
+	}
+	return &scratchPool64
+}
+
+func getScratch[T tensor.Float]() *scratch[T] {
+	if sc, ok := scratchPool[T]().Get().(*scratch[T]); ok {
+		return sc
+	}
+	return new(scratch[T])
+}
+
+func putScratch[T tensor.Float](sc *scratch[T]) {
+	clear(sc.ins) // hold no tensors
+	scratchPool[T]().Put(sc)
+}
+
+// chainFrom returns the loss of the chain run from layer k on its input
+// ins[k], or f0 as soon as a layer's output equals its unperturbed one,
+// outs[j], bit for bit.
+func chainFrom[T tensor.Float](k int, layers []nn.Layer[T], ins []*tensor.Tensor[T], outs [][]T, l loss.Loss[T], t *tensor.Tensor[T], train bool, f0 float64) float64 {
+	y := ins[k]
+	for j := k; j < len(layers); j++ {
+		y = layers[j].Forward(y, train)
+		if sameBits(y.Data, outs[j]) {
+			return f0
+		}
+	}
+	return l.Forward(y, t)
+}
+
+// sameBits reports whether a and b hold the same bits (so a NaN equals
+// itself and 0 differs from -0).
+func sameBits[T tensor.Float](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if unsafe.Sizeof(T(0)) == 8 {
+		return equalWords(asWords[uint64](a), asWords[uint64](b))
+	}
+	return equalWords(asWords[uint32](a), asWords[uint32](b))
+}
+
+func asWords[W uint32 | uint64, T tensor.Float](s []T) []W {
+	return unsafe.Slice((*W)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+func equalWords[W uint32 | uint64](a, b []W) bool {
+	b = b[:len(a)]
+	for i, v := range a {
+		if v != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -61,6 +61,44 @@ func TestLayersGradientBitIdentical(t *testing.T) {
 	}
 }
 
+func TestLayersGradientSkipsUnchangedOutputsExactly(t *testing.T) {
+	// Inputs of exactly 0 (as XOR has) make perturbations of the weights
+	// they multiply leave the first layer's output unchanged, and a ReLU
+	// that is off hides the perturbations of its unit's weights: the
+	// shortcut must still give the whole chain's bits, and the zeros.
+	r := rng.NewNumpy(10)
+	l1, l2 := nn.NewLinear[float64](4, 5), nn.NewLinear[float64](5, 3)
+	l1.Reset(nn.Normal(1), r)
+	l2.Reset(nn.Normal(1), r)
+	l1.B.Value.Data[0] = -100 // unit 0 is off for every case below
+	layers := []nn.Layer[float64]{l1, nn.NewActivation[float64](nn.ReLU), l2}
+	net := nn.NewSequential(layers...)
+	var sce loss.SoftmaxCrossEntropy[float64]
+	x := tensor.FromRows([][]float64{{1, 0, 0.5, 0}, {0, 0, 2, 0}})
+	tg := tensor.FromSlice([]float64{2, 0})
+	full := map[string]*tensor.Tensor[float64]{}
+	for _, p := range net.Params() {
+		full[p.Name] = numgrad.GradientTo(tensor.New[float64](p.Value.Shape()...), func() float64 { return sce.Forward(net.Forward(x, true), tg) }, p.Value, numgrad.H)
+	}
+	f0 := numgrad.LayersGradient(layers, &sce, x, tg, true, numgrad.H)
+	if want := sce.Forward(net.Forward(x, true), tg); f0 != want {
+		t.Errorf("LayersGradient returned loss %v, want %v", f0, want)
+	}
+	for _, p := range net.Params() {
+		for i, v := range p.Grad.Data {
+			if v != full[p.Name].Data[i] {
+				t.Fatalf("%s[%d]: %v, whole-chain %v", p.Name, i, v, full[p.Name].Data[i])
+			}
+		}
+	}
+	// Row 1 of W1 meets only zeros; column 0 of W1 feeds the unit that is off.
+	for _, i := range []int{5, 6, 7, 8, 9, 0, 10} {
+		if g := l1.W.Grad.Data[i]; g != 0 {
+			t.Errorf("0.weight[%d] = %v, want exactly 0", i, g)
+		}
+	}
+}
+
 func TestRelErrFloor(t *testing.T) {
 	if e := numgrad.RelErr(1e-12, 2e-12); e > 1e-8 {
 		t.Errorf("noise-level gradients: relative error %v", e)

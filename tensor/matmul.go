@@ -34,6 +34,10 @@ func Gemm[T Float](transA, transB bool, alpha T, a, b *Tensor[T], beta T, c *Ten
 		panic(fmt.Sprintf("tensor: matrix product shape mismatch: %s%v · %s%v -> %v",
 			tname(transA), a.shape, tname(transB), b.shape, c.shape))
 	}
+	if small(n, k) || alpha == 0 { // gemm's choice, without its call: tiny products are common
+		gemmSmall(transA, transB, m, n, k, alpha, a.Data, a.shape[1], b.Data, b.shape[1], beta, c.Data, n)
+		return c
+	}
 	gemm(transA, transB, m, n, k, alpha, a.Data, a.shape[1], b.Data, b.shape[1], beta, c.Data, n)
 	return c
 }

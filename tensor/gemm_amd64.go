@@ -1,0 +1,50 @@
+//go:build amd64 && !purego
+
+package tensor
+
+// haveSIMD reports whether the CPU and the operating system support AVX2
+// and FMA, which the assembly micro-kernels in gemm_amd64.s need.
+var haveSIMD = detectAVX2FMA()
+
+// cpuid and xgetbv are in gemm_amd64.s.
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax, edx uint32)
+
+func detectAVX2FMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	// The OS must save the XMM and YMM registers (XCR0 bits 1 and 2).
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx2 = 1 << 5
+	return ebx7&avx2 != 0
+}
+
+// dgemm6x8 and sgemm6x16 are the AVX2/FMA micro-kernels (see kernel.run):
+// a 6×8 float64 tile in twelve YMM accumulators, and a 6×16 float32 one.
+// k must be at least 1.
+//
+//go:noescape
+func dgemm6x8(k int, a, b, c *float64, ldc int)
+
+//go:noescape
+func sgemm6x16(k int, a, b, c *float32, ldc int)
+
+var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []float64, ldc int) {
+	_, _, _ = a[6*k-1], b[8*k-1], c[5*ldc+7] // bounds, checked once per tile
+	dgemm6x8(k, &a[0], &b[0], &c[0], ldc)
+}}
+
+var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int) {
+	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15]
+	sgemm6x16(k, &a[0], &b[0], &c[0], ldc)
+}}

@@ -1,0 +1,227 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/kiso-go/kiso/rng"
+)
+
+// opAt returns element (i, j) of op(x) for a row-major x.
+func opAt[T Float](x *Tensor[T], trans bool, i, j int) float64 {
+	if trans {
+		return float64(x.Data[j*x.shape[1]+i])
+	}
+	return float64(x.Data[i*x.shape[1]+j])
+}
+
+// checkGemm runs Gemm on one case and compares every element with a
+// float64 reference, within the rounding bound of a k-term sum:
+// |c - ref| <= 2(k+2)·u·(|alpha|·Σ_p |a_ip·b_pj| + |beta·c0_ij|), u the
+// unit roundoff of T.
+func checkGemm[T Float](t *testing.T, r *rng.MT, m, n, k int, ta, tb bool, alpha, beta T) {
+	t.Helper()
+	ash, bsh := []int{m, k}, []int{k, n}
+	if ta {
+		ash = []int{k, m}
+	}
+	if tb {
+		bsh = []int{n, k}
+	}
+	a, b, c := RandN[T](r, 1, ash...), RandN[T](r, 1, bsh...), RandN[T](r, 1, m, n)
+	c0 := c.Clone()
+	Gemm(ta, tb, alpha, a, b, beta, c)
+	u := 0x1p-53
+	if unsafeSize[T]() == 4 {
+		u = 0x1p-24
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s, mag float64
+			for p := 0; p < k; p++ {
+				v := opAt(a, ta, i, p) * opAt(b, tb, p, j)
+				s += v
+				mag += math.Abs(v)
+			}
+			want := float64(alpha)*s + float64(beta)*float64(c0.Data[i*n+j])
+			bound := 2 * float64(k+2) * u * (math.Abs(float64(alpha))*mag + math.Abs(float64(beta)*float64(c0.Data[i*n+j])))
+			if got := float64(c.Data[i*n+j]); math.Abs(got-want) > bound || math.IsNaN(got) {
+				t.Fatalf("%T %dx%dx%d transA=%v transB=%v alpha=%v beta=%v simd=%v: c[%d,%d] = %v, want %v ± %.3g",
+					alpha, m, n, k, ta, tb, alpha, beta, useSIMD, i, j, got, want, bound)
+			}
+		}
+	}
+}
+
+func unsafeSize[T Float]() int {
+	var z T
+	switch any(z).(type) {
+	case float32:
+		return 4
+	}
+	return 8
+}
+
+// gemmShapes are m, n, k triples: every size 1..67 appears, as do sizes
+// past the blocking (k > blockKC, m > blockMC).
+func gemmShapes(r *rng.MT) [][3]int {
+	s := [][3]int{{1, 1, 1}, {6, 8, 1}, {6, 16, 300}, {200, 9, 20}, {7, 2100, 3}, {97, 33, 513}, {67, 67, 67}}
+	for i := 1; i <= 67; i++ {
+		s = append(s, [3]int{i, 1 + r.Below(67), 1 + r.Below(67)}, [3]int{1 + r.Below(67), i, 1 + r.Below(67)}, [3]int{1 + r.Below(67), 1 + r.Below(67), i})
+	}
+	return s
+}
+
+// withKernels runs f with the SIMD micro-kernels (where the CPU has them)
+// and with the portable one.
+func withKernels(t *testing.T, f func(t *testing.T)) {
+	saved := useSIMD
+	defer func() { useSIMD = saved }()
+	for _, simd := range []bool{true, false} {
+		if simd && !haveSIMD {
+			continue
+		}
+		useSIMD = simd
+		t.Run(fmt.Sprintf("simd=%v", simd), f)
+	}
+}
+
+func TestGemmShapesTransposesScales(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(5)
+		scales := [][2]float64{{1, 0}, {-0.5, 1}, {2, -0.25}}
+		for i, sz := range gemmShapes(r) {
+			ta, tb := i%2 == 1, i/2%2 == 1
+			ab := scales[i%3]
+			checkGemm(t, r, sz[0], sz[1], sz[2], ta, tb, ab[0], ab[1])
+			checkGemm(t, r, sz[0], sz[1], sz[2], !ta, !tb, float32(ab[0]), float32(ab[1]))
+		}
+	})
+}
+
+func TestGemmBlockedIgnoresNaNWithBetaZero(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(2)
+		a, b := RandN[float64](r, 1, 40, 30), RandN[float64](r, 1, 30, 50)
+		c := New[float64](40, 50)
+		c.Fill(math.NaN())
+		MatMulTo(c, a, b, false, false)
+		want := MatMulTo(New[float64](40, 50), a, b, false, false)
+		if d := MaxAbsDiff(c, want); d != 0 {
+			t.Errorf("NaNs in dst leak into the product: difference %v", d)
+		}
+	})
+}
+
+func TestGemmSmallSumsInNumpyOrder(t *testing.T) {
+	// Below the blocking threshold every element is ((0 + a0·b0) + a1·b1)
+	// + ..., each product rounded before it is added.
+	r := rng.NewNumpy(3)
+	for _, sz := range [][3]int{{1, 2, 2}, {4, 3, 5}, {15, 15, 15}, {40, 16, 15}, {500, 2, 127}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		if !small(n, k) {
+			t.Fatalf("%v is not small", sz)
+		}
+		a, b := RandN[float64](r, 1, m, k), RandN[float64](r, 1, k, n)
+		c := MatMul(a, b)
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var s float64
+				for p := 0; p < k; p++ {
+					s += float64(a.At(i, p) * b.At(p, j))
+				}
+				if c.At(i, j) != s {
+					t.Fatalf("%v: c[%d,%d] = %v, want %v to the bit", sz, i, j, c.At(i, j), s)
+				}
+			}
+		}
+	}
+}
+
+func TestGemmDeterministicAcrossThreads(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(4)
+		// The last two are split between goroutines (m·n·k >= parallelMin),
+		// by rows and by columns.
+		for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {300, 200, 150}, {130, 400, 170}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			a, b := RandN[float32](r, 1, m, k), RandN[float32](r, 1, k, n)
+			one := func(procs int) *Tensor[float32] {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				return MatMul(a, b)
+			}
+			c1, c2, c2b := one(1), one(2), one(2)
+			for i := range c1.Data {
+				if c1.Data[i] != c2.Data[i] || c2.Data[i] != c2b.Data[i] {
+					t.Fatalf("%v: element %d is %v with 1 thread, %v and %v with 2", sz, i, c1.Data[i], c2.Data[i], c2b.Data[i])
+				}
+			}
+		}
+	})
+}
+
+func TestGemmRowsDoNotDependOnBatch(t *testing.T) {
+	// A layer's output for a case is the same whatever batch it is in:
+	// row i of x·W, of x·Wᵀ, and of x·W + b, computed for one row alone,
+	// for ten rows and for a hundred.
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(7)
+		for _, nk := range [][2]int{{2, 2}, {10, 20}, {16, 16}, {50, 784}, {784, 50}} {
+			n, k := nk[0], nk[1]
+			x, w, b := RandN[float32](r, 1, 100, k), RandN[float32](r, 1, k, n), RandN[float32](r, 1, n)
+			wt := New[float32](n, k)
+			for p := 0; p < k; p++ {
+				for j := 0; j < n; j++ {
+					wt.Data[j*k+p] = w.Data[p*n+j]
+				}
+			}
+			full, fullT, fullA := MatMul(x, w), MatMulTo(New[float32](100, n), x, wt, false, true), AffineTo(New[float32](100, n), x, w, b)
+			for _, m := range []int{1, 10} {
+				for i0 := 0; i0+m <= 100; i0 += 37 {
+					part := FromSlice(x.Data[i0*k:(i0+m)*k], m, k)
+					got, gotT, gotA := MatMul(part, w), MatMulTo(New[float32](m, n), part, wt, false, true), AffineTo(New[float32](m, n), part, w, b)
+					for i, v := range got.Data {
+						if j := i0*n + i; v != full.Data[j] || gotT.Data[i] != fullT.Data[j] || gotA.Data[i] != fullA.Data[j] {
+							t.Fatalf("n=%d k=%d: rows %d..%d alone differ from the batch of 100 at element %d", n, k, i0, i0+m, i)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestAffineToMatchesMatMulThenAddRow(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(6)
+		for _, sz := range [][3]int{{1, 2, 2}, {3, 4, 5}, {100, 50, 784}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			x, w, b := RandN[float64](r, 1, m, k), RandN[float64](r, 1, k, n), RandN[float64](r, 1, n)
+			want := MatMul(x, w)
+			AddRowTo(want, want, b)
+			got := AffineTo(New[float64](m, n), x, w, b)
+			if d := MaxAbsDiff(got, want); d != 0 {
+				t.Errorf("%v: AffineTo differs from MatMulTo + AddRowTo by %v", sz, d)
+			}
+		}
+	})
+	mustPanic(t, "AffineTo: shape mismatch", func() { AffineTo(New[float64](2, 2), New[float64](2, 3), New[float64](2, 2), New[float64](2)) })
+	mustPanic(t, "AffineTo: row of shape [3]", func() { AffineTo(New[float64](2, 2), New[float64](2, 2), New[float64](2, 2), New[float64](3)) })
+}
+
+func TestGemmBlockedAllocatesNothing(t *testing.T) {
+	// Packing buffers come from a pool: a training step's products
+	// allocate nothing (below parallelMin; the split allocates a goroutine).
+	a, b, c := New[float64](16, 32), New[float64](32, 32), New[float64](16, 32)
+	for _, tt := range []struct {
+		name           string
+		dst, x, y      *Tensor[float64]
+		transA, transB bool
+	}{{"x·W", c, a, b, false, false}, {"xᵀ·dy", b, a, c, true, false}, {"dy·Wᵀ", a, c, b, false, true}} {
+		if n := testing.AllocsPerRun(50, func() { MatMulTo(tt.dst, tt.x, tt.y, tt.transA, tt.transB) }); n != 0 {
+			t.Errorf("%s: %v allocations per product", tt.name, n)
+		}
+	}
+}
