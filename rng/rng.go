@@ -20,6 +20,8 @@ import (
 	"errors"
 	"math"
 	"math/bits"
+
+	"github.com/kiso-go/kiso/internal/crmath"
 )
 
 const (
@@ -161,7 +163,7 @@ func (r *MT) Norm() float64 {
 			break
 		}
 	}
-	f := math.Sqrt(-2 * logRN(r2) / r2)
+	f := math.Sqrt(-2 * crmath.Log(r2) / r2)
 	r.gauss = f * x1
 	r.hasGauss = true
 	return f * x2
