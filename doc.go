@@ -26,5 +26,7 @@
 // rng and tutorial are rooms the design map did not have: every package
 // that draws random numbers shares rng's generator (so that checkpoints can
 // save it and runs match numpy's), and tutorial keeps the program kiso grew
-// from readable on its own.
+// from readable on its own. Below everything, internal/crmath holds the
+// correctly rounded exp and log that rng and the layers share, and
+// internal/atomicfile the atomic writes of every file a user keeps.
 package kiso
