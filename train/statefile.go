@@ -3,13 +3,12 @@ package train
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 
 	"github.com/kiso-go/kiso/internal/atomicfile"
+	"github.com/kiso-go/kiso/internal/binenc"
 )
 
 // stateMagic starts every encoded State; the byte after it is the format
@@ -30,34 +29,34 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := encoder{b: append([]byte(stateMagic), stateVersion)}
-	e.bytes([]byte(s.DType))
+	e := binenc.Encoder{B: append([]byte(stateMagic), stateVersion)}
+	e.Bytes([]byte(s.DType))
 	for _, v := range []int{s.Epoch, s.Step, s.GlobalStep, s.StepsPerEpoch, s.BatchSize} {
-		e.int(v)
+		e.Int(v)
 	}
-	e.bytes(s.Shuffle)
-	e.int(len(s.RNGs))
+	e.Bytes(s.Shuffle)
+	e.Int(len(s.RNGs))
 	for _, r := range s.RNGs {
-		e.bytes(r)
+		e.Bytes(r)
 	}
-	e.bytes(opt)
-	e.tensors(s.Params)
-	e.tensors(s.Buffers)
-	e.float(s.Partial.LossSum)
-	e.int(s.Partial.Correct)
-	e.int(s.Partial.Seen)
-	e.float(s.Partial.Seconds)
-	e.int(len(s.History.Epochs))
+	e.Bytes(opt)
+	encodeTensors(&e, s.Params)
+	encodeTensors(&e, s.Buffers)
+	e.Float(s.Partial.LossSum)
+	e.Int(s.Partial.Correct)
+	e.Int(s.Partial.Seen)
+	e.Float(s.Partial.Seconds)
+	e.Int(len(s.History.Epochs))
 	for _, ep := range s.History.Epochs {
-		e.int(ep.Epoch)
+		e.Int(ep.Epoch)
 		for _, v := range ep.figures() {
-			e.float(v)
+			e.Float(v)
 		}
 	}
-	e.floats(s.History.StepLosses)
-	e.bytes(s.Meta)
-	sum := sha256.Sum256(e.b)
-	return append(e.b, sum[:]...), nil
+	e.Floats(s.History.StepLosses)
+	e.Bytes(s.Meta)
+	sum := sha256.Sum256(e.B)
+	return append(e.B, sum[:]...), nil
 }
 
 // ErrChecksum is wrapped by the error UnmarshalBinary and LoadState return
@@ -90,46 +89,44 @@ func decodeState(data []byte) (State, error) {
 	if want := sha256.Sum256(body); !bytes.Equal(sum, want[:]) {
 		return State{}, ErrChecksum
 	}
-	d := decoder{b: body[len(stateMagic)+1:]}
+	d := binenc.Decoder{B: body[len(stateMagic)+1:]}
 	var st State
-	st.DType = string(d.bytes())
+	st.DType = string(d.Bytes())
 	for _, p := range []*int{&st.Epoch, &st.Step, &st.GlobalStep, &st.StepsPerEpoch, &st.BatchSize} {
-		*p = d.int()
+		*p = d.Int()
 	}
-	st.Shuffle = d.bytes()
-	if n := d.count(1); n > 0 {
+	st.Shuffle = d.Bytes()
+	if n := d.Count(1); n > 0 {
 		st.RNGs = make([][]byte, n)
 		for i := range st.RNGs {
-			st.RNGs[i] = d.bytes()
+			st.RNGs[i] = d.Bytes()
 		}
 	}
-	if opt := d.bytes(); d.err == nil {
+	if opt := d.Bytes(); d.Err == nil {
 		if err := st.Optimizer.UnmarshalBinary(opt); err != nil {
-			d.fail("%v", err)
+			d.Fail("%v", err)
 		}
 	}
-	st.Params = d.tensors()
-	st.Buffers = d.tensors()
-	st.Partial.LossSum = d.float()
-	st.Partial.Correct = d.int()
-	st.Partial.Seen = d.int()
-	st.Partial.Seconds = d.float()
-	if n := d.count(1 + 6*8); n > 0 {
+	st.Params = decodeTensors(&d)
+	st.Buffers = decodeTensors(&d)
+	st.Partial.LossSum = d.Float()
+	st.Partial.Correct = d.Int()
+	st.Partial.Seen = d.Int()
+	st.Partial.Seconds = d.Float()
+	if n := d.Count(1 + 6*8); n > 0 {
 		st.History.Epochs = make([]EpochStats, n)
 		for i := range st.History.Epochs {
 			ep := &st.History.Epochs[i]
-			ep.Epoch = d.int()
+			ep.Epoch = d.Int()
 			for _, p := range []*float64{&ep.TrainLoss, &ep.TrainAcc, &ep.TestLoss, &ep.TestAcc, &ep.Seconds, &ep.LR} {
-				*p = d.float()
+				*p = d.Float()
 			}
 		}
 	}
-	st.History.StepLosses = d.floats()
-	st.Meta = d.bytes()
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d trailing bytes", len(d.b))
-	}
-	return st, d.err
+	st.History.StepLosses = d.Floats()
+	st.Meta = d.Bytes()
+	d.Done()
+	return st, d.Err
 }
 
 // SaveState writes s to path atomically (internal/atomicfile): a crash
@@ -157,128 +154,34 @@ func LoadState(path string) (*State, error) {
 	return &s, nil
 }
 
-type encoder struct{ b []byte }
-
-func (e *encoder) int(v int)       { e.b = binary.AppendUvarint(e.b, uint64(v)) }
-func (e *encoder) float(v float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v)) }
-
-func (e *encoder) bytes(b []byte) {
-	e.int(len(b))
-	e.b = append(e.b, b...)
-}
-
-func (e *encoder) floats(v []float64) {
-	e.int(len(v))
-	for _, x := range v {
-		e.float(x)
-	}
-}
-
-func (e *encoder) tensors(ts []Tensor) {
-	e.int(len(ts))
+func encodeTensors(e *binenc.Encoder, ts []Tensor) {
+	e.Int(len(ts))
 	for _, t := range ts {
-		e.bytes([]byte(t.Name))
-		e.int(len(t.Shape))
+		e.String(t.Name)
+		e.Int(len(t.Shape))
 		for _, d := range t.Shape {
-			e.int(d)
+			e.Int(d)
 		}
-		e.floats(t.Data)
+		e.Floats(t.Data)
 	}
 }
 
-// decoder reads an encoded State, remembering the first error; after an
-// error every read returns a zero value.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf(format, args...)
-	}
-	d.b = nil
-}
-
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("truncated")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) int() int {
-	v := d.uvarint()
-	if v > math.MaxInt {
-		d.fail("number %d out of range", v)
-		return 0
-	}
-	return int(v)
-}
-
-// count reads a count of items that take at least size bytes each,
-// failing if the remaining data cannot hold them (so malformed input
-// cannot make the decoder allocate more than its own size).
-func (d *decoder) count(size int) int {
-	n := d.uvarint()
-	if n > uint64(len(d.b)/size) {
-		d.fail("truncated (count %d)", n)
-		return 0
-	}
-	return int(n)
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.count(1)
-	if n == 0 {
-		return nil
-	}
-	b := bytes.Clone(d.b[:n])
-	d.b = d.b[n:]
-	return b
-}
-
-func (d *decoder) float() float64 {
-	if len(d.b) < 8 {
-		d.fail("truncated")
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *decoder) floats() []float64 {
-	n := d.count(8)
-	if n == 0 {
-		return nil
-	}
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = d.float()
-	}
-	return v
-}
-
-func (d *decoder) tensors() []Tensor {
-	n := d.count(3)
+func decodeTensors(d *binenc.Decoder) []Tensor {
+	n := d.Count(3)
 	if n == 0 {
 		return nil
 	}
 	ts := make([]Tensor, n)
 	for i := range ts {
 		t := &ts[i]
-		t.Name = string(d.bytes())
-		t.Shape = make([]int, d.count(1))
+		t.Name = d.String()
+		t.Shape = make([]int, d.Count(1))
 		for j := range t.Shape {
-			t.Shape[j] = d.int()
+			t.Shape[j] = d.Int()
 		}
-		t.Data = d.floats()
-		if d.err == nil && len(t.Data) != numel(t.Shape) {
-			d.fail("tensor %q of shape %v holds %d elements", t.Name, t.Shape, len(t.Data))
+		t.Data = d.Floats()
+		if d.Err == nil && len(t.Data) != numel(t.Shape) {
+			d.Fail("tensor %q of shape %v holds %d elements", t.Name, t.Shape, len(t.Data))
 		}
 	}
 	return ts
