@@ -26,15 +26,16 @@ func TestCNNTrainEvalPredict(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	m := filepath.Join(tmp, "cnn.kiso")
-	out, errs, code := runCLI(t, "train", "--data", "mnist", "--model", "simplecnn", "--limit", "2000", "--epochs", "2", "--out", m, "--json")
+	out, errs, code := runCLI(t, "train", "--data", "mnist", "--model", "simplecnn", "--limit", "2000", "--epochs", "4", "--out", m, "--json")
 	if code != 0 {
 		t.Fatalf("train: %s", errs)
 	}
 	var s trainSummary
 	json.Unmarshal([]byte(out), &s)
-	// Measured about 90%; a CNN that does not learn stays near 10%.
-	if s.TestAccuracy == nil || *s.TestAccuracy < 0.8 {
-		t.Fatalf("SimpleConvNet on 2000 images, 2 epochs: test accuracy %v", fmtPtr(s.TestAccuracy))
+	// Measured 81% (from the book's std 0.01 weights, which start slowly);
+	// a CNN that does not learn stays near 10%.
+	if s.TestAccuracy == nil || *s.TestAccuracy < 0.75 {
+		t.Fatalf("SimpleConvNet on 2000 images, 4 epochs: test accuracy %v", fmtPtr(s.TestAccuracy))
 	}
 	out, errs, code = runCLI(t, "eval", "--model", m, "--data", "mnist", "--limit", "2000", "--json")
 	var e evalReport
