@@ -97,7 +97,9 @@ func loadDataset[T tensor.Float](ctx context.Context, o *dataOptions, images boo
 		}
 		st := data.FitStandardizer(d.train)
 		st.Apply(d.train)
-		st.Apply(d.test)
+		if d.test != nil {
+			st.Apply(d.test)
+		}
 		d.mean, d.std = st.Mean, st.Std
 	default:
 		all, err := data.Toy[T](k, o.Points, o.Noise, rng.NewNumpy(o.Seed))

@@ -76,6 +76,17 @@ func exitCode(err error) int {
 }
 
 func main() {
+	// A panic is a bug in kiso; show it as one line, not a stack trace,
+	// unless KISO_DEBUG=1 asks for the trace.
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("KISO_DEBUG") == "1" {
+				panic(r)
+			}
+			fmt.Fprintf(os.Stderr, "kiso: internal error: %v (this is a bug in kiso; KISO_DEBUG=1 shows where)\n", r)
+			os.Exit(3)
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRootCmd(os.Stdout, os.Stderr)

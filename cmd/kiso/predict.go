@@ -257,8 +257,8 @@ func readIDX(path string, features, limit int) ([]string, [][]float64, error) {
 	return names, rows, nil
 }
 
-// readCSVRows reads rows of features numbers; a first row that is not
-// numeric is a header and skipped.
+// readCSVRows reads rows of features numbers; a first row in which no field
+// is a number is a header and skipped.
 func readCSVRows(r io.Reader, name string, features int) ([]string, [][]float64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
@@ -273,20 +273,20 @@ func readCSVRows(r io.Reader, name string, features int) ([]string, [][]float64,
 		}
 		fields := strings.Split(text, ",")
 		row := make([]float64, 0, len(fields))
-		var bad string
+		var bad []string
 		for _, fl := range fields {
 			v, err := strconv.ParseFloat(strings.TrimSpace(fl), 64)
 			if err != nil {
-				bad = fl
-				break
+				bad = append(bad, strings.TrimSpace(fl))
+				continue
 			}
 			row = append(row, v)
 		}
-		if bad != "" {
-			if len(rows) == 0 && line == 1 {
-				continue // a header
-			}
-			return nil, nil, fmt.Errorf("%s:%d: %q is not a number", name, line, strings.TrimSpace(bad))
+		if len(bad) == len(fields) && line == 1 {
+			continue // a header: no field is a number
+		}
+		if len(bad) > 0 {
+			return nil, nil, fmt.Errorf("%s:%d: %q is not a number", name, line, bad[0])
 		}
 		if len(row) != features {
 			return nil, nil, fmt.Errorf("%s:%d: %d values, the model takes %d features", name, line, len(row), features)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"os"
@@ -228,4 +229,36 @@ func fmtPtr(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+func TestCSVTrainEvalPredict(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "flowers.csv")
+	var b strings.Builder
+	b.WriteString("sepal,petal,species\n")
+	names := []string{"setosa", "versicolor", "virginica"}
+	for i := range 90 {
+		c := i % 3
+		fmt.Fprintf(&b, "%g,%g,%s\n", 5+float64(c)+0.1*float64(i%7), 1+2*float64(c)-0.1*float64(i%5), names[c])
+	}
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	m := filepath.Join(dir, "fl.kiso")
+	if _, errs, code := runCLI(t, "train", "--data", "csv:"+csv, "--label", "species", "--hidden", "8", "--epochs", "40", "--lr", "0.01", "--batch", "10", "--out", m, "-q"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := runCLI(t, "eval", "--model", m, "--data", "csv:"+csv, "--label", "species", "--json")
+	var e evalReport
+	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Cases != 90 || e.Accuracy == nil || *e.Accuracy < 0.95 || len(e.Classes) != 3 {
+		t.Fatalf("eval on the whole CSV: exit %d, %s %s", code, out, errs)
+	}
+	rows := filepath.Join(dir, "new.csv")
+	os.WriteFile(rows, []byte("sepal,petal\n5.2,0.9\n7.3,5.1\n"), 0o644)
+	out, errs, code = runCLI(t, "predict", "--model", m, rows)
+	if code != 0 || !strings.Contains(out, ":2: setosa") || !strings.Contains(out, ":3: virginica") {
+		t.Errorf("predict: exit %d\n%s%s", code, out, errs)
+	}
+	os.WriteFile(rows, []byte("5.0,x\n"), 0o644)
+	if _, errs, code := runCLI(t, "predict", "--model", m, rows); code == 0 || !strings.Contains(errs, `"x" is not a number`) {
+		t.Errorf("a bad cell: exit %d, %q", code, errs)
+	}
 }
