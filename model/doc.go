@@ -13,4 +13,9 @@
 // WriteSafetensors and ReadSafetensors handle the container format on its
 // own; ReadSafetensors treats its input as hostile and checks every length
 // and offset before using it.
+//
+// Exporters take a model elsewhere: ExportONNX writes an ONNX model (IR 8,
+// opset 13) for inference in ONNX Runtime, and ExportTorch writes a
+// safetensors state_dict with the Python that builds the matching
+// torch.nn.Sequential and loads it.
 package model
