@@ -109,7 +109,8 @@ func (f Func) D(x, y float64) float64 {
 type Activation[T tensor.Float] struct {
 	Func Func
 
-	x, y, dx *tensor.Tensor[T]
+	x, y, dx, dy *tensor.Tensor[T]
+	fwd, bwd     halves // ReLU's passes, on two goroutines for large tensors
 }
 
 // NewActivation returns the activation layer for f.
@@ -133,9 +134,10 @@ func (a *Activation[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[
 			y[i] = T(1 / (1 + tensor.Exp(-float64(v))))
 		}
 	case ReLU:
-		for i, v := range x.Data {
-			y[i] = max(v, 0)
+		if a.fwd.f == nil {
+			a.fwd.f = a.reluRange
 		}
+		a.fwd.run(len(y), len(y) >= halvesMin)
 	case Tanh:
 		for i, v := range x.Data {
 			y[i] = T(math.Tanh(float64(v)))
@@ -163,13 +165,12 @@ func (a *Activation[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 			dx[i] = g * (1 - y[i]) * y[i]
 		}
 	case ReLU:
-		for i, g := range dy.Data {
-			if x[i] > 0 {
-				dx[i] = g
-			} else {
-				dx[i] = 0
-			}
+		if a.bwd.f == nil {
+			a.bwd.f = a.reluBackwardRange
 		}
+		a.dy = dy
+		a.bwd.run(len(dx), len(dx) >= halvesMin)
+		a.dy = nil
 	case Tanh:
 		for i, g := range dy.Data {
 			dx[i] = g * (1 - y[i]*y[i])
@@ -184,3 +185,13 @@ func (a *Activation[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 
 // Params returns nil: activations have no parameters.
 func (a *Activation[T]) Params() []*Param[T] { return nil }
+
+// reluRange sets the ReLU output of elements lo..hi-1 of the last input.
+func (a *Activation[T]) reluRange(_, lo, hi int) {
+	tensor.ReLU(a.y.Data[lo:hi], a.x.Data[lo:hi])
+}
+
+// reluBackwardRange sets elements lo..hi-1 of dx from a.dy.
+func (a *Activation[T]) reluBackwardRange(_, lo, hi int) {
+	tensor.ReLUGrad(a.dx.Data[lo:hi], a.x.Data[lo:hi], a.dy.Data[lo:hi])
+}

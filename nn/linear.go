@@ -63,8 +63,7 @@ func (l *Linear[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 // Backward stores dW = xᵀ·dy and db = Σ_batch dy and returns dx = dy·Wᵀ in
 // the shape of the last input.
 func (l *Linear[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
-	tensor.MatMulTo(l.W.Grad, l.x, dy, true, false)
-	tensor.SumRowsTo(l.B.Grad, dy)
+	l.backwardParams(dy)
 	if dx := l.dx; dx == nil || dx.Rows() != l.x.Rows() {
 		l.dx = tensor.Reuse(l.dx, l.x.Rows(), l.in)
 	}
@@ -73,6 +72,12 @@ func (l *Linear[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 		return l.dx.Reshape(l.xShape...)
 	}
 	return l.dx
+}
+
+// backwardParams stores dW = xᵀ·dy and db = Σ_batch dy.
+func (l *Linear[T]) backwardParams(dy *tensor.Tensor[T]) {
+	tensor.MatMulTo(l.W.Grad, l.x, dy, true, false)
+	tensor.SumRowsTo(l.B.Grad, dy)
 }
 
 // Params returns W and b.

@@ -10,9 +10,19 @@ import (
 // Sequential chains layers: the output of each is the input of the next.
 // Its parameters are named PyTorch's way, by layer index: "0.weight",
 // "0.bias", "2.weight", ...
+//
+// Setting NoInputGrad makes Backward compute the parameter gradients only:
+// it stops at the first layer that has parameters, which it asks for its
+// parameter gradients alone when it can (Linear, Conv2D and nested
+// Sequentials skip the product for dx, a third of a Linear layer's
+// backward pass), and returns nil. The parameter gradients have the same
+// bits either way. train.Trainer sets it for each of its backward passes,
+// since nothing reads the gradient with respect to the data; gradient
+// checks with respect to the input leave it unset.
 type Sequential[T tensor.Float] struct {
-	Layers []Layer[T]
-	params []*Param[T]
+	Layers      []Layer[T]
+	NoInputGrad bool
+	params      []*Param[T]
 }
 
 // NewSequential returns the chain of layers and names their parameters
@@ -39,12 +49,44 @@ func (s *Sequential[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[
 	return x
 }
 
-// Backward runs dy back through every layer in reverse order.
+// Backward runs dy back through every layer in reverse order and returns
+// the gradient with respect to the input, or, if NoInputGrad is set, stops
+// at the first layer with parameters and returns nil (see Sequential).
 func (s *Sequential[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
+	if s.NoInputGrad {
+		s.backwardParams(dy)
+		return nil
+	}
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		dy = s.Layers[i].Backward(dy)
 	}
 	return dy
+}
+
+// paramBackwarder is implemented by layers that can compute their
+// parameter gradients without the gradient with respect to their input.
+type paramBackwarder[T tensor.Float] interface {
+	backwardParams(dy *tensor.Tensor[T])
+}
+
+// backwardParams runs dy back down to the first layer with parameters,
+// which computes its parameter gradients alone when it can.
+func (s *Sequential[T]) backwardParams(dy *tensor.Tensor[T]) {
+	first := 0
+	for first < len(s.Layers) && len(s.Layers[first].Params()) == 0 {
+		first++
+	}
+	for i := len(s.Layers) - 1; i > first; i-- {
+		dy = s.Layers[i].Backward(dy)
+	}
+	if first == len(s.Layers) {
+		return
+	}
+	if l, ok := s.Layers[first].(paramBackwarder[T]); ok {
+		l.backwardParams(dy)
+		return
+	}
+	s.Layers[first].Backward(dy)
 }
 
 // Params returns the parameters of every layer, in layer order.

@@ -44,7 +44,42 @@ var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []floa
 	dgemm6x8(k, &a[0], &b[0], &c[0], ldc)
 }}
 
+//go:noescape
+func sgemm6x8h(k int, a, b, c *float32, ldc int)
+
 var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15]
 	sgemm6x16(k, &a[0], &b[0], &c[0], ldc)
+}, half: func(k int, a, b, c []float32, ldc int) {
+	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+7]
+	sgemm6x8h(k, &a[0], &b[0], &c[0], ldc)
 }}
+
+// sgemvRow is the AVX2/FMA row kernel of gemvRows (see gemm_amd64.s).
+//
+//go:noescape
+func sgemvRow(k int, a, b *float32, ldb int, c *float32, mask *int32)
+
+//go:noescape
+func sgemvRow64(k int, a, b *float32, ldb int, c *float32, mask *int32)
+
+// gemvMask holds 64 selecting words then 64 zero words: &gemvMask[64-n]
+// starts the mask of the first n of the next 64 columns.
+var gemvMask = func() (m [128]int32) {
+	for i := range 64 {
+		m[i] = -1
+	}
+	return m
+}()
+
+// rowKernel32 is the row kernel behind bounds checks: c[j] += Σ_p
+// a[p]·b[p·ldb+j] for j < n ≤ 64, a with k elements. Above 32 columns it
+// runs sgemvRow64, else sgemvRow.
+func rowKernel32(k int, a, b []float32, ldb int, c []float32, n int) {
+	_, _, _ = a[k-1], b[(k-1)*ldb+n-1], c[n-1]
+	if n > 32 {
+		sgemvRow64(k, &a[0], &b[0], ldb, &c[0], &gemvMask[64-n+16])
+		return
+	}
+	sgemvRow(k, &a[0], &b[0], ldb, &c[0], &gemvMask[64-n])
+}

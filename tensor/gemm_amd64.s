@@ -364,3 +364,185 @@ sgemm6x16_store:
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
+
+// func sgemvRow(k int, a, b *float32, ldb int, c *float32, mask *int32)
+//
+// The row kernel of gemvRows: c[j] += Σ_p a[p]·b[p·ldb+j] for the columns
+// j < 32 that mask (32 int32, -1 for a column to compute, 0 to leave)
+// selects, with b read in place (masked loads never touch the columns left
+// out). Each column is accumulated in a register from 0 with one fused
+// multiply-add per p and then added to c: the operations sgemm6x16 does on
+// an element. k must be at least 1.
+TEXT ·sgemvRow(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	MOVQ mask+40(FP), AX
+	VMOVDQU 0(AX), Y4
+	VMOVDQU 32(AX), Y5
+	VMOVDQU 64(AX), Y6
+	VMOVDQU 96(AX), Y7
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+sgemvRow_loop:
+	VBROADCASTSS 0(SI), Y8
+	VMASKMOVPS 0(DI), Y4, Y9
+	VFMADD231PS Y9, Y8, Y0
+	VMASKMOVPS 32(DI), Y5, Y10
+	VFMADD231PS Y10, Y8, Y1
+	VMASKMOVPS 64(DI), Y6, Y11
+	VFMADD231PS Y11, Y8, Y2
+	VMASKMOVPS 96(DI), Y7, Y12
+	VFMADD231PS Y12, Y8, Y3
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ sgemvRow_loop
+	VMASKMOVPS 0(DX), Y4, Y9
+	VADDPS Y9, Y0, Y0
+	VMASKMOVPS Y0, Y4, 0(DX)
+	VMASKMOVPS 32(DX), Y5, Y10
+	VADDPS Y10, Y1, Y1
+	VMASKMOVPS Y1, Y5, 32(DX)
+	VMASKMOVPS 64(DX), Y6, Y11
+	VADDPS Y11, Y2, Y2
+	VMASKMOVPS Y2, Y6, 64(DX)
+	VMASKMOVPS 96(DX), Y7, Y12
+	VADDPS Y12, Y3, Y3
+	VMASKMOVPS Y3, Y7, 96(DX)
+	VZEROUPPER
+	RET
+
+// func sgemvRow64(k int, a, b *float32, ldb int, c *float32, mask *int32)
+//
+// sgemvRow for 64 columns, twice the independent chains per step: columns
+// 0-15 are all computed (the caller has at least 17), columns 16-63 as mask
+// (48 int32, for columns 16-63) selects.
+TEXT ·sgemvRow64(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	MOVQ mask+40(FP), AX
+	VMOVDQU 0(AX), Y10
+	VMOVDQU 32(AX), Y11
+	VMOVDQU 64(AX), Y12
+	VMOVDQU 96(AX), Y13
+	VMOVDQU 128(AX), Y14
+	VMOVDQU 160(AX), Y15
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+sgemvRow64_loop:
+	VBROADCASTSS 0(SI), Y8
+	VFMADD231PS 0(DI), Y8, Y0
+	VFMADD231PS 32(DI), Y8, Y1
+	VMASKMOVPS 64(DI), Y10, Y9
+	VFMADD231PS Y9, Y8, Y2
+	VMASKMOVPS 96(DI), Y11, Y9
+	VFMADD231PS Y9, Y8, Y3
+	VMASKMOVPS 128(DI), Y12, Y9
+	VFMADD231PS Y9, Y8, Y4
+	VMASKMOVPS 160(DI), Y13, Y9
+	VFMADD231PS Y9, Y8, Y5
+	VMASKMOVPS 192(DI), Y14, Y9
+	VFMADD231PS Y9, Y8, Y6
+	VMASKMOVPS 224(DI), Y15, Y9
+	VFMADD231PS Y9, Y8, Y7
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ sgemvRow64_loop
+	VADDPS 0(DX), Y0, Y0
+	VMOVUPS Y0, 0(DX)
+	VADDPS 32(DX), Y1, Y1
+	VMOVUPS Y1, 32(DX)
+	VMASKMOVPS 64(DX), Y10, Y9
+	VADDPS Y9, Y2, Y2
+	VMASKMOVPS Y2, Y10, 64(DX)
+	VMASKMOVPS 96(DX), Y11, Y9
+	VADDPS Y9, Y3, Y3
+	VMASKMOVPS Y3, Y11, 96(DX)
+	VMASKMOVPS 128(DX), Y12, Y9
+	VADDPS Y9, Y4, Y4
+	VMASKMOVPS Y4, Y12, 128(DX)
+	VMASKMOVPS 160(DX), Y13, Y9
+	VADDPS Y9, Y5, Y5
+	VMASKMOVPS Y5, Y13, 160(DX)
+	VMASKMOVPS 192(DX), Y14, Y9
+	VADDPS Y9, Y6, Y6
+	VMASKMOVPS Y6, Y14, 192(DX)
+	VMASKMOVPS 224(DX), Y15, Y9
+	VADDPS Y9, Y7, Y7
+	VMASKMOVPS Y7, Y15, 224(DX)
+	VZEROUPPER
+	RET
+
+// func sgemm6x8h(k int, a, b, c *float32, ldc int)
+//
+// The left half of sgemm6x16, for edge tiles of at most 8 columns: the
+// same packed panels (b's rows 16 elements apart, of which it reads the
+// first 8) and the same operations on each of the 6×8 elements it
+// computes; columns 8-15 of c are left alone.
+TEXT ·sgemm6x8h(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+sgemm6x8h_loop:
+	VMOVUPS 0(DI), Y12
+	VBROADCASTSS 0(SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VBROADCASTSS 4(SI), Y15
+	VFMADD231PS Y12, Y15, Y1
+	VBROADCASTSS 8(SI), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VBROADCASTSS 12(SI), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VBROADCASTSS 16(SI), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VBROADCASTSS 20(SI), Y15
+	VFMADD231PS Y12, Y15, Y5
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ sgemm6x8h_loop
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	VZEROUPPER
+	RET

@@ -25,9 +25,14 @@ const parallelMin = 1 << 23
 // kernel is a micro-kernel: run adds to the mr×nr tile at c (row stride
 // ldc) the product of a packed mr×k panel of op(a) (k columns of mr
 // elements) and a packed k×nr panel of op(b) (k rows of nr elements).
+//
+// half, if non-nil, does what run does on the left half of the tile only
+// (its first nr/2 columns, the same operations on each element); edge
+// tiles of at most nr/2 columns take it.
 type kernel[E float32 | float64] struct {
 	mr, nr int
 	run    func(k int, a, b, c []E, ldc int)
+	half   func(k int, a, b, c []E, ldc int)
 }
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
@@ -42,10 +47,16 @@ type kernel[E float32 | float64] struct {
 // differ from gemmSmall's (by rounding only) and between the SIMD and the
 // portable kernels, but not between runs: the split between goroutines
 // follows tile boundaries, so every element is computed by the same
-// operations whatever GOMAXPROCS is.
+// operations whatever GOMAXPROCS is. Float32 products of at most rowsMax
+// rows without transposes or scaling (a single case through a layer) take
+// rows instead, which reads b in place and gives the same bits.
 func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if unsafe.Sizeof(alpha) == 8 {
 		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc)
+		return
+	}
+	if useSIMD && m <= rowsMax && !transA && !transB && alpha == 1 {
+		rows(m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 		return
 	}
 	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
@@ -74,20 +85,58 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		p.run(0, m, 0, n) // allocates nothing
 		return
 	}
-	// Two halves along the longer side of c, cut on a tile boundary.
-	var wg sync.WaitGroup
-	wg.Add(1)
-	other := p
+	// Two halves along the longer side of c, cut on a tile boundary; the
+	// second runs on another goroutine, through a pooled split so that
+	// starting it allocates nothing in steady state.
+	sp := getSplit[E]()
+	sp.p = p
+	sp.i0, sp.i1, sp.j0, sp.j1 = 0, m, 0, n
 	if m >= n {
 		mid := (m/2 + kern.mr - 1) / kern.mr * kern.mr
-		go func() { defer wg.Done(); other.run(mid, m, 0, n) }()
+		sp.i0 = mid
+		sp.wg.Add(1)
+		go sp.run()
 		p.run(0, mid, 0, n)
 	} else {
 		mid := (n/2 + kern.nr - 1) / kern.nr * kern.nr
-		go func() { defer wg.Done(); other.run(0, m, mid, n) }()
+		sp.j0 = mid
+		sp.wg.Add(1)
+		go sp.run()
 		p.run(0, m, 0, mid)
 	}
-	wg.Wait()
+	sp.wg.Wait()
+	sp.p = part[E]{} // drop the references to the operands
+	splitPool[E]().Put(sp)
+}
+
+// split is the second half of a parallel gemmBlocked product: run computes
+// rows i0..i1-1 and columns j0..j1-1 of p's c and signals wg.
+type split[E float32 | float64] struct {
+	p              part[E]
+	i0, i1, j0, j1 int
+	wg             sync.WaitGroup
+	run            func() // made once per split, so that go run() allocates nothing
+}
+
+var split32Pool, split64Pool sync.Pool
+
+func splitPool[E float32 | float64]() *sync.Pool {
+	if unsafe.Sizeof(E(0)) == 4 {
+		return &split32Pool
+	}
+	return &split64Pool
+}
+
+func getSplit[E float32 | float64]() *split[E] {
+	if sp, ok := splitPool[E]().Get().(*split[E]); ok {
+		return sp
+	}
+	sp := new(split[E])
+	sp.run = func() {
+		defer sp.wg.Done()
+		sp.p.run(sp.i0, sp.i1, sp.j0, sp.j1)
+	}
+	return sp
 }
 
 // part is one gemmBlocked product; run computes a rectangle of c.
@@ -134,7 +183,11 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						for i := 0; i < h; i++ {
 							copy(tile[i*nr:i*nr+w], p.c[off+i*p.ldc:off+i*p.ldc+w])
 						}
-						p.kern.run(kc, ap, bp, tile, nr)
+						if p.kern.half != nil && 2*w <= nr {
+							p.kern.half(kc, ap, bp, tile, nr)
+						} else {
+							p.kern.run(kc, ap, bp, tile, nr)
+						}
 						for i := 0; i < h; i++ {
 							copy(p.c[off+i*p.ldc:off+i*p.ldc+w], tile[i*nr:i*nr+w])
 						}
@@ -159,7 +212,20 @@ func balanced(n, max int) int {
 // mr rows, each stored column after column; rows past mc are zero.
 func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 	mr, a, lda, alpha := p.kern.mr, p.a, p.lda, p.alpha
-	for ir := 0; ir < mc; ir += mr {
+	start := 0
+	if p.transA && mr == 6 && alpha == 1 {
+		// The SIMD kernels' full panels, a's rows read once each, in
+		// order, each scattered six elements at a time over the panels.
+		start = mc / 6 * 6
+		for q := 0; q < kc; q++ {
+			row := a[(pc+q)*lda+ic : (pc+q)*lda+ic+start]
+			for ir := 0; ir < start; ir += 6 {
+				s, d := row[ir:ir+6:ir+6], dst[ir*kc+q*6:ir*kc+q*6+6:ir*kc+q*6+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+		}
+	}
+	for ir := start; ir < mc; ir += mr {
 		panel := dst[ir*kc : (ir+mr)*kc]
 		h := min(mr, mc-ir)
 		if h < mr {
@@ -168,9 +234,24 @@ func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 		if p.transA { // op(a)'s rows are a's columns: read a's rows
 			for q := 0; q < kc; q++ {
 				src := a[(pc+q)*lda+ic+ir : (pc+q)*lda+ic+ir+h]
-				for i, v := range src {
-					panel[q*mr+i] = alpha * v
+				dst := panel[q*mr : q*mr+h]
+				if alpha == 1 {
+					copy(dst, src)
+					continue
 				}
+				for i, v := range src {
+					dst[i] = alpha * v
+				}
+			}
+			continue
+		}
+		if h == 6 && alpha == 1 { // the SIMD kernels' mr, unrolled: six rows at once
+			row := (ic+ir)*lda + pc
+			r0, r1, r2 := a[row:row+kc], a[row+lda:row+lda+kc], a[row+2*lda:row+2*lda+kc]
+			r3, r4, r5 := a[row+3*lda:row+3*lda+kc], a[row+4*lda:row+4*lda+kc], a[row+5*lda:row+5*lda+kc]
+			for q := range r0 {
+				d := panel[q*6 : q*6+6 : q*6+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[q], r1[q], r2[q], r3[q], r4[q], r5[q]
 			}
 			continue
 		}
@@ -200,6 +281,15 @@ func (p *part[E]) packB(dst []E, pc, kc, jc, nc int) {
 				for q, v := range src {
 					panel[q*nr+j] = v
 				}
+			}
+			continue
+		}
+		if w == 16 && unsafe.Sizeof(E(0)) == 4 { // float32's full panel: a 64-byte move, no call to copy
+			for q := 0; q < kc; q++ {
+				src, dst := b[(pc+q)*ldb+jc+jr:][:16], panel[q*16:][:16]
+				s := (*[8]uint64)(unsafe.Pointer(&src[0]))
+				d := (*[8]uint64)(unsafe.Pointer(&dst[0]))
+				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 			}
 			continue
 		}

@@ -10,3 +10,5 @@ var (
 	simdKernel64 kernel[float64]
 	simdKernel32 kernel[float32]
 )
+
+func rowKernel32(k int, a, b []float32, ldb int, c []float32, n int) { panic("tensor: no row kernel") }

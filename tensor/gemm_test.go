@@ -168,7 +168,7 @@ func TestGemmRowsDoNotDependOnBatch(t *testing.T) {
 	// for ten rows and for a hundred.
 	withKernels(t, func(t *testing.T) {
 		r := rng.NewNumpy(7)
-		for _, nk := range [][2]int{{2, 2}, {10, 20}, {16, 16}, {50, 784}, {784, 50}} {
+		for _, nk := range [][2]int{{2, 2}, {10, 20}, {16, 16}, {50, 784}, {784, 50}, {33, 300}, {70, 513}, {64, 1}} {
 			n, k := nk[0], nk[1]
 			x, w, b := RandN[float32](r, 1, 100, k), RandN[float32](r, 1, k, n), RandN[float32](r, 1, n)
 			wt := New[float32](n, k)
@@ -178,7 +178,7 @@ func TestGemmRowsDoNotDependOnBatch(t *testing.T) {
 				}
 			}
 			full, fullT, fullA := MatMul(x, w), MatMulTo(New[float32](100, n), x, wt, false, true), AffineTo(New[float32](100, n), x, w, b)
-			for _, m := range []int{1, 10} {
+			for _, m := range []int{1, 2, 10} { // 1 and 2 take rows with the SIMD kernels
 				for i0 := 0; i0+m <= 100; i0 += 37 {
 					part := FromSlice(x.Data[i0*k:(i0+m)*k], m, k)
 					got, gotT, gotA := MatMul(part, w), MatMulTo(New[float32](m, n), part, wt, false, true), AffineTo(New[float32](m, n), part, w, b)
@@ -212,14 +212,18 @@ func TestAffineToMatchesMatMulThenAddRow(t *testing.T) {
 }
 
 func TestGemmBlockedAllocatesNothing(t *testing.T) {
-	// Packing buffers come from a pool: a training step's products
-	// allocate nothing (below parallelMin; the split allocates a goroutine).
+	// Packing buffers and the parallel split's state come from pools: a
+	// training step's products allocate nothing, split between two
+	// goroutines or not (the last two are, when GOMAXPROCS allows).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	a, b, c := New[float64](16, 32), New[float64](32, 32), New[float64](16, 32)
+	x, w, y := New[float64](200, 784), New[float64](784, 100), New[float64](200, 100) // above parallelMin
 	for _, tt := range []struct {
 		name           string
 		dst, x, y      *Tensor[float64]
 		transA, transB bool
-	}{{"x·W", c, a, b, false, false}, {"xᵀ·dy", b, a, c, true, false}, {"dy·Wᵀ", a, c, b, false, true}} {
+	}{{"x·W", c, a, b, false, false}, {"xᵀ·dy", b, a, c, true, false}, {"dy·Wᵀ", a, c, b, false, true},
+		{"split x·W", y, x, w, false, false}, {"split xᵀ·dy", w, x, y, true, false}} {
 		if n := testing.AllocsPerRun(50, func() { MatMulTo(tt.dst, tt.x, tt.y, tt.transA, tt.transB) }); n != 0 {
 			t.Errorf("%s: %v allocations per product", tt.name, n)
 		}

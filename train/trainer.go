@@ -247,6 +247,20 @@ func (t *Trainer[T]) endEpoch(ctx context.Context, start time.Time, trainSet, te
 	return nil
 }
 
+// backward runs dy back through the network for the parameter gradients.
+// Nothing reads the gradient with respect to the data, so a Sequential
+// network is told to skip it (nn.Sequential.NoInputGrad) for this pass;
+// the parameter gradients are the same bits either way.
+func (t *Trainer[T]) backward(dy *tensor.Tensor[T]) {
+	if s, ok := t.net.(*nn.Sequential[T]); ok && !s.NoInputGrad {
+		s.NoInputGrad = true
+		s.Backward(dy)
+		s.NoInputGrad = false
+		return
+	}
+	t.net.Backward(dy)
+}
+
 // trainStep runs one step on the batch x, y: forward in training mode,
 // loss, backward and the optimizer's update. It returns the batch's loss,
 // or an error wrapping ErrDiverged (before any update) if the loss is not
@@ -270,7 +284,7 @@ func (t *Trainer[T]) trainStep(x, y *tensor.Tensor[T]) (float64, error) {
 	b := x.Rows()
 	t.run.LossSum += l * float64(b)
 	t.run.Seen += b
-	t.net.Backward(t.loss.Backward())
+	t.backward(t.loss.Backward())
 	t.lr = t.opt.LR()
 	t.opt.Step(t.params)
 	t.step++

@@ -1,0 +1,18 @@
+//go:build amd64 && !purego
+
+package tensor
+
+// The ReLU kernels of relu_amd64.s over blocks of 32 bytes; blocks must be
+// at least 1.
+//
+//go:noescape
+func relu32(dst, x *float32, blocks int)
+
+//go:noescape
+func relu64(dst, x *float64, blocks int)
+
+//go:noescape
+func reluGrad32(dst, x, dy *float32, blocks int)
+
+//go:noescape
+func reluGrad64(dst, x, dy *float64, blocks int)

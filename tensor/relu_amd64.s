@@ -1,0 +1,88 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The ReLU kernels: blocks of one YMM register (8 float32 or 4 float64).
+// Forward keeps x where x > 0 or x is NaN (a mask from two comparisons)
+// and gives +0 elsewhere; backward keeps dy where x > 0 (false for NaN).
+// Comparison predicates: 0x1E is GT_OQ, 0x03 is UNORD_Q.
+
+// func relu32(dst, x *float32, blocks int)
+TEXT ·relu32(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	VXORPS Y15, Y15, Y15
+relu32_loop:
+	VMOVUPS (SI), Y0
+	VCMPPS $0x1E, Y15, Y0, Y1
+	VCMPPS $0x03, Y0, Y0, Y2
+	VORPS Y2, Y1, Y1
+	VANDPS Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ relu32_loop
+	VZEROUPPER
+	RET
+
+// func relu64(dst, x *float64, blocks int)
+TEXT ·relu64(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	VXORPD Y15, Y15, Y15
+relu64_loop:
+	VMOVUPD (SI), Y0
+	VCMPPD $0x1E, Y15, Y0, Y1
+	VCMPPD $0x03, Y0, Y0, Y2
+	VORPD Y2, Y1, Y1
+	VANDPD Y0, Y1, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ relu64_loop
+	VZEROUPPER
+	RET
+
+// func reluGrad32(dst, x, dy *float32, blocks int)
+TEXT ·reluGrad32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dy+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	VXORPS Y15, Y15, Y15
+reluGrad32_loop:
+	VMOVUPS (SI), Y0
+	VCMPPS $0x1E, Y15, Y0, Y1
+	VANDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ reluGrad32_loop
+	VZEROUPPER
+	RET
+
+// func reluGrad64(dst, x, dy *float64, blocks int)
+TEXT ·reluGrad64(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dy+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	VXORPD Y15, Y15, Y15
+reluGrad64_loop:
+	VMOVUPD (SI), Y0
+	VCMPPD $0x1E, Y15, Y0, Y1
+	VANDPD (DX), Y1, Y1
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ reluGrad64_loop
+	VZEROUPPER
+	RET
