@@ -47,12 +47,24 @@ var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []floa
 //go:noescape
 func sgemm6x8h(k int, a, b, c *float32, ldc int)
 
+//go:noescape
+func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+
+//go:noescape
+func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+
 var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15]
 	sgemm6x16(k, &a[0], &b[0], &c[0], ldc)
 }, half: func(k int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+7]
 	sgemm6x8h(k, &a[0], &b[0], &c[0], ldc)
+}, runS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
+	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+15], c[5*ldc+15]
+	sgemm6x16s(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)
+}, halfS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
+	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+7], c[5*ldc+7]
+	sgemm6x8hs(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)
 }}
 
 // sgemvRow is the AVX2/FMA row kernel of gemvRows (see gemm_amd64.s).

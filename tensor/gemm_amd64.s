@@ -546,3 +546,159 @@ sgemm6x8h_loop:
 	VMOVUPS Y5, (DX)
 	VZEROUPPER
 	RET
+
+// func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+//
+// sgemm6x16 with its operands read in place: element (i, p) of the 6×k
+// panel of op(a) is a[i·rs + p·ks] (rs = 1, ks = 6 is a packed panel;
+// rs = 1, ks = lda a transposed operand's rows; rs = lda, ks = 1 a plain
+// operand's rows), and row p of the k×16 panel of op(b) starts at b[p·bs]
+// (bs = 16 packed, ldb in place). The same operations on every element as
+// sgemm6x16. k must be at least 1.
+TEXT ·sgemm6x16s(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rs+16(FP), R9
+	MOVQ ks+24(FP), R10
+	MOVQ b+32(FP), DI
+	MOVQ bs+40(FP), R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R12
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	LEAQ (R9)(R9*2), R11
+	ADDQ SI, R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+sgemm6x16s_loop:
+	VMOVUPS 0(DI), Y12
+	VMOVUPS 32(DI), Y13
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (SI)(R9*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (SI)(R9*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R11)(R9*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R11)(R9*2), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ R10, SI
+	ADDQ R10, R11
+	ADDQ R12, DI
+	DECQ CX
+	JNZ sgemm6x16s_loop
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	VADDPS 32(DX), Y1, Y1
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	VADDPS 32(DX), Y3, Y3
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	VADDPS 32(DX), Y5, Y5
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y6, Y6
+	VMOVUPS Y6, (DX)
+	VADDPS 32(DX), Y7, Y7
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y8, Y8
+	VMOVUPS Y8, (DX)
+	VADDPS 32(DX), Y9, Y9
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y10, Y10
+	VMOVUPS Y10, (DX)
+	VADDPS 32(DX), Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+// func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+//
+// sgemm6x8h with op(a) read in place, as sgemm6x16s reads it.
+TEXT ·sgemm6x8hs(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rs+16(FP), R9
+	MOVQ ks+24(FP), R10
+	MOVQ b+32(FP), DI
+	MOVQ bs+40(FP), R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R12
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	LEAQ (R9)(R9*2), R11
+	ADDQ SI, R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+sgemm6x8hs_loop:
+	VMOVUPS 0(DI), Y12
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VBROADCASTSS (SI)(R9*1), Y15
+	VFMADD231PS Y12, Y15, Y1
+	VBROADCASTSS (SI)(R9*2), Y14
+	VFMADD231PS Y12, Y14, Y2
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VBROADCASTSS (R11)(R9*1), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VBROADCASTSS (R11)(R9*2), Y15
+	VFMADD231PS Y12, Y15, Y5
+	ADDQ R10, SI
+	ADDQ R10, R11
+	ADDQ R12, DI
+	DECQ CX
+	JNZ sgemm6x8hs_loop
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	VZEROUPPER
+	RET

@@ -17,10 +17,13 @@ const (
 	blockNC = 2048
 )
 
-// parallelMin is the number of multiply-adds from which gemmBlocked splits
-// a product between two goroutines; below it the hand-off costs more than
-// the second core gives.
-const parallelMin = 1 << 23
+// parallelMin is the number of multiply-adds from which gemmBlocked cuts
+// a product into chunks for the team (see team.go); chunkMin is the
+// fewest multiply-adds worth a chunk of their own.
+const (
+	parallelMin = 1 << 18
+	chunkMin    = 1 << 17
+)
 
 // kernel is a micro-kernel: run adds to the mr×nr tile at c (row stride
 // ldc) the product of a packed mr×k panel of op(a) (k columns of mr
@@ -29,10 +32,16 @@ const parallelMin = 1 << 23
 // half, if non-nil, does what run does on the left half of the tile only
 // (its first nr/2 columns, the same operations on each element); edge
 // tiles of at most nr/2 columns take it.
+//
+// runS and halfS, if non-nil, do what run and half do with the operands
+// read in place instead of packed: element (i, p) of op(a)'s panel is a[i·rs
+// + p·ks] and row p of op(b)'s panel starts at b[p·bs]. gemmBlocked then
+// packs only op(a)'s panels of fewer than mr rows, and op(b) only if it is
+// transposed or its panel has fewer than nr columns.
 type kernel[E float32 | float64] struct {
-	mr, nr int
-	run    func(k int, a, b, c []E, ldc int)
-	half   func(k int, a, b, c []E, ldc int)
+	mr, nr      int
+	run, half   func(k int, a, b, c []E, ldc int)
+	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int)
 }
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
@@ -80,116 +89,154 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 			}
 		}
 	}
-	p := part[E]{kern: kern, transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
-	if m*n*k < parallelMin || runtime.GOMAXPROCS(0) < 2 {
-		p.run(0, m, 0, n) // allocates nothing
-		return
+	p := getPart[E]()
+	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	// Chunks of whole tiles along the longer side of c.
+	p.rows = m >= n
+	tiles := (n + kern.nr - 1) / kern.nr
+	if p.rows {
+		tiles = (m + kern.mr - 1) / kern.mr
 	}
-	// Two halves along the longer side of c, cut on a tile boundary; the
-	// second runs on another goroutine, through a pooled split so that
-	// starting it allocates nothing in steady state.
-	sp := getSplit[E]()
-	sp.p = p
-	sp.i0, sp.i1, sp.j0, sp.j1 = 0, m, 0, n
-	if m >= n {
-		mid := (m/2 + kern.mr - 1) / kern.mr * kern.mr
-		sp.i0 = mid
-		sp.wg.Add(1)
-		go sp.run()
-		p.run(0, mid, 0, n)
-	} else {
-		mid := (n/2 + kern.nr - 1) / kern.nr * kern.nr
-		sp.j0 = mid
-		sp.wg.Add(1)
-		go sp.run()
-		p.run(0, m, 0, mid)
+	p.chunks = 1
+	if work := m * n * k; work >= parallelMin {
+		p.chunks = min(tiles, 2*runtime.GOMAXPROCS(0), work/chunkMin)
 	}
-	sp.wg.Wait()
-	sp.p = part[E]{} // drop the references to the operands
-	splitPool[E]().Put(sp)
+	p.tiles = tiles
+	Parallel(p, p.chunks)
+	*p = part[E]{} // drop the references to the operands
+	partPool[E]().Put(p)
 }
 
-// split is the second half of a parallel gemmBlocked product: run computes
-// rows i0..i1-1 and columns j0..j1-1 of p's c and signals wg.
-type split[E float32 | float64] struct {
-	p              part[E]
-	i0, i1, j0, j1 int
-	wg             sync.WaitGroup
-	run            func() // made once per split, so that go run() allocates nothing
-}
+var part32Pool, part64Pool sync.Pool
 
-var split32Pool, split64Pool sync.Pool
-
-func splitPool[E float32 | float64]() *sync.Pool {
+func partPool[E float32 | float64]() *sync.Pool {
 	if unsafe.Sizeof(E(0)) == 4 {
-		return &split32Pool
+		return &part32Pool
 	}
-	return &split64Pool
+	return &part64Pool
 }
 
-func getSplit[E float32 | float64]() *split[E] {
-	if sp, ok := splitPool[E]().Get().(*split[E]); ok {
-		return sp
+func getPart[E float32 | float64]() *part[E] {
+	if p, ok := partPool[E]().Get().(*part[E]); ok {
+		return p
 	}
-	sp := new(split[E])
-	sp.run = func() {
-		defer sp.wg.Done()
-		sp.p.run(sp.i0, sp.i1, sp.j0, sp.j1)
-	}
-	return sp
+	return new(part[E])
 }
 
-// part is one gemmBlocked product; run computes a rectangle of c.
+// part is one gemmBlocked product, cut into chunks of whole tiles of c:
+// chunk i has tiles [i·tiles/chunks, (i+1)·tiles/chunks) of rows (rows) or
+// of columns.
 type part[E float32 | float64] struct {
 	kern           kernel[E]
 	transA, transB bool
-	k              int
+	m, n, k        int
 	alpha          E
 	a, b, c        []E
 	lda, ldb, ldc  int
+	rows           bool
+	tiles, chunks  int
+}
+
+// RunChunk computes chunk i of c.
+func (p *part[E]) RunChunk(i int) {
+	t0, t1 := i*p.tiles/p.chunks, (i+1)*p.tiles/p.chunks
+	if p.rows {
+		p.run(t0*p.kern.mr, min(t1*p.kern.mr, p.m), 0, p.n)
+	} else {
+		p.run(0, p.m, t0*p.kern.nr, min(t1*p.kern.nr, p.n))
+	}
 }
 
 // run computes rows i0..i1-1 and columns j0..j1-1 of c. i0 is a multiple
 // of mr and j0 of nr.
 func (p *part[E]) run(i0, i1, j0, j1 int) {
 	mr, nr := p.kern.mr, p.kern.nr
+	// direct: full panels of op(a) are read in place (see kernel.runS),
+	// op(a)(i, q) being a[i·rs + q·ks], and so are full panels of op(b)
+	// unless it is transposed.
+	direct := p.kern.runS != nil && p.alpha == 1 && directOK
+	rs, ks := p.lda, 1
+	if p.transA {
+		rs, ks = 1, p.lda
+	}
+	inPlaceB := direct && !p.transB
 	kcMax := balanced(p.k, blockKC)
 	na := min(blockMC, roundUp(i1-i0, mr)) * kcMax
 	nb := kcMax * min(blockNC, roundUp(j1-j0, nr))
+	if direct {
+		na = mr * kcMax
+	}
+	if inPlaceB {
+		nb = kcMax * nr
+	}
 	pooled, buf := getBuf[E](na + nb + mr*nr)
 	defer bufPool.Put(pooled)
 	pa, pb, tile := buf[:na], buf[na:na+nb], buf[na+nb:]
 	for jc := j0; jc < j1; jc += blockNC {
 		nc := min(blockNC, j1-jc)
+		// Columns jc..jc+fullB-1 of op(b) are read in place, the others
+		// packed into pb.
+		fullB := 0
+		if inPlaceB {
+			fullB = nc / nr * nr
+		}
 		for pc := 0; pc < p.k; pc += kcMax {
 			kc := min(kcMax, p.k-pc)
-			p.packB(pb, pc, kc, jc, nc)
+			if fullB < nc {
+				p.packB(pb, pc, kc, jc+fullB, nc-fullB)
+			}
 			for ic := i0; ic < i1; ic += blockMC {
 				mc := min(blockMC, i1-ic)
-				p.packA(pa, ic, mc, pc, kc)
+				// Rows ic..ic+fullA-1 of op(a) are read in place, the
+				// others packed into pa.
+				fullA := 0
+				if direct {
+					fullA = mc / mr * mr
+				}
+				if fullA < mc {
+					p.packA(pa, ic+fullA, mc-fullA, pc, kc)
+				}
 				for jr := 0; jr < nc; jr += nr {
-					bp := pb[jr*kc : (jr+nr)*kc]
+					bp, bs := p.b, p.ldb
+					if jr < fullB {
+						bp = p.b[pc*p.ldb+jc+jr:]
+					} else {
+						bp, bs = pb[(jr-fullB)*kc:(jr-fullB+nr)*kc], nr
+					}
+					w := min(nr, nc-jr)
 					for ir := 0; ir < mc; ir += mr {
-						ap := pa[ir*kc : (ir+mr)*kc]
 						off := (ic+ir)*p.ldc + jc + jr
-						if ir+mr <= mc && jr+nr <= nc {
-							p.kern.run(kc, ap, bp, p.c[off:], p.ldc)
-							continue
+						c, ldc := p.c[off:], p.ldc
+						h := min(mr, mc-ir)
+						edge := h < mr || w < nr
+						if edge {
+							// An edge tile: through a full-size copy, so that
+							// its elements see the same operations as the others.
+							clear(tile)
+							for i := 0; i < h; i++ {
+								copy(tile[i*nr:i*nr+w], c[i*ldc:i*ldc+w])
+							}
+							c, ldc = tile, nr
 						}
-						// An edge tile: through a full-size copy, so that
-						// its elements see the same operations as the others.
-						h, w := min(mr, mc-ir), min(nr, nc-jr)
-						clear(tile)
-						for i := 0; i < h; i++ {
-							copy(tile[i*nr:i*nr+w], p.c[off+i*p.ldc:off+i*p.ldc+w])
+						half := 2*w <= nr && p.kern.half != nil
+						switch {
+						case ir < fullA && half:
+							p.kern.halfS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc)
+						case ir < fullA:
+							p.kern.runS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc)
+						case direct && half:
+							p.kern.halfS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc)
+						case direct:
+							p.kern.runS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc)
+						case half:
+							p.kern.half(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc)
+						default:
+							p.kern.run(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc)
 						}
-						if p.kern.half != nil && 2*w <= nr {
-							p.kern.half(kc, ap, bp, tile, nr)
-						} else {
-							p.kern.run(kc, ap, bp, tile, nr)
-						}
-						for i := 0; i < h; i++ {
-							copy(p.c[off+i*p.ldc:off+i*p.ldc+w], tile[i*nr:i*nr+w])
+						if edge {
+							for i := 0; i < h; i++ {
+								copy(p.c[off+i*p.ldc:off+i*p.ldc+w], tile[i*nr:i*nr+w])
+							}
 						}
 					}
 				}
@@ -197,6 +244,10 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 		}
 	}
 }
+
+// directOK lets gemmBlocked read operands in place (kernel.runS); tests
+// clear it to check that packing gives the same bits.
+var directOK = true
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 

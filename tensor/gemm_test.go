@@ -143,23 +143,62 @@ func TestGemmSmallSumsInNumpyOrder(t *testing.T) {
 func TestGemmDeterministicAcrossThreads(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		r := rng.NewNumpy(4)
-		// The last two are split between goroutines (m·n·k >= parallelMin),
-		// by rows and by columns.
-		for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {300, 200, 150}, {130, 400, 170}} {
+		// All but the first are cut into chunks for the team (m·n·k >=
+		// parallelMin), by rows or by columns, in as many chunks as
+		// GOMAXPROCS and the size allow.
+		for _, sz := range [][3]int{{20, 30, 40}, {100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {300, 200, 150}, {130, 400, 170}} {
 			m, n, k := sz[0], sz[1], sz[2]
 			a, b := RandN[float32](r, 1, m, k), RandN[float32](r, 1, k, n)
 			one := func(procs int) *Tensor[float32] {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 				return MatMul(a, b)
 			}
-			c1, c2, c2b := one(1), one(2), one(2)
-			for i := range c1.Data {
-				if c1.Data[i] != c2.Data[i] || c2.Data[i] != c2b.Data[i] {
-					t.Fatalf("%v: element %d is %v with 1 thread, %v and %v with 2", sz, i, c1.Data[i], c2.Data[i], c2b.Data[i])
+			c1 := one(1)
+			for _, procs := range []int{2, 2, 3, 4} {
+				c := one(procs)
+				for i := range c1.Data {
+					if c1.Data[i] != c.Data[i] {
+						t.Fatalf("%v: element %d is %v with 1 thread, %v with %d", sz, i, c1.Data[i], c.Data[i], procs)
+					}
 				}
 			}
 		}
 	})
+}
+
+func TestGemmInPlaceMatchesPacked(t *testing.T) {
+	// Reading the operands in place (kernel.runS) and packing them give
+	// the same bits, for every layout and for edge tiles.
+	if !haveSIMD {
+		t.Skip("no SIMD kernels on this machine: nothing is read in place")
+	}
+	defer func() { directOK = true }()
+	r := rng.NewNumpy(8)
+	shapes := append(gemmShapes(r), [3]int{100, 50, 784}, [3]int{784, 50, 100}, [3]int{100, 784, 50}, [3]int{97, 130, 300})
+	for i, sz := range shapes {
+		m, n, k := sz[0], sz[1], sz[2]
+		ta, tb := i%2 == 1, i/2%2 == 1
+		ash, bsh := []int{m, k}, []int{k, n}
+		if ta {
+			ash = []int{k, m}
+		}
+		if tb {
+			bsh = []int{n, k}
+		}
+		a, b, c0 := RandN[float32](r, 1, ash...), RandN[float32](r, 1, bsh...), RandN[float32](r, 1, m, n)
+		beta := float32(i % 2)
+		var got [2]*Tensor[float32]
+		for j, direct := range []bool{true, false} {
+			directOK = direct
+			got[j] = c0.Clone()
+			Gemm(ta, tb, 1, a, b, beta, got[j])
+		}
+		for e := range got[0].Data {
+			if math.Float32bits(got[0].Data[e]) != math.Float32bits(got[1].Data[e]) {
+				t.Fatalf("%dx%dx%d transA=%v transB=%v: element %d is %v in place, %v packed", m, n, k, ta, tb, e, got[0].Data[e], got[1].Data[e])
+			}
+		}
+	}
 }
 
 func TestGemmRowsDoNotDependOnBatch(t *testing.T) {
@@ -212,20 +251,29 @@ func TestAffineToMatchesMatMulThenAddRow(t *testing.T) {
 }
 
 func TestGemmBlockedAllocatesNothing(t *testing.T) {
-	// Packing buffers and the parallel split's state come from pools: a
-	// training step's products allocate nothing, split between two
-	// goroutines or not (the last two are, when GOMAXPROCS allows).
+	// Packing buffers and the team's tasks come from pools: a training
+	// step's products allocate nothing, cut into chunks or not (the
+	// "split" ones are, when GOMAXPROCS allows).
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	a, b, c := New[float64](16, 32), New[float64](32, 32), New[float64](16, 32)
-	x, w, y := New[float64](200, 784), New[float64](784, 100), New[float64](200, 100) // above parallelMin
+	allocsPerProduct[float64](t)
+	allocsPerProduct[float32](t)
+}
+
+func allocsPerProduct[T Float](t *testing.T) {
+	t.Helper()
+	a, b, c := New[T](16, 32), New[T](32, 32), New[T](16, 32)
+	x, w, y := New[T](200, 784), New[T](784, 100), New[T](200, 100) // above parallelMin
 	for _, tt := range []struct {
 		name           string
-		dst, x, y      *Tensor[float64]
+		dst, x, y      *Tensor[T]
 		transA, transB bool
 	}{{"x·W", c, a, b, false, false}, {"xᵀ·dy", b, a, c, true, false}, {"dy·Wᵀ", a, c, b, false, true},
-		{"split x·W", y, x, w, false, false}, {"split xᵀ·dy", w, x, y, true, false}} {
+		{"split x·W", y, x, w, false, false}, {"split xᵀ·dy", w, x, y, true, false}, {"split dy·Wᵀ", x, y, w, false, true}} {
 		if n := testing.AllocsPerRun(50, func() { MatMulTo(tt.dst, tt.x, tt.y, tt.transA, tt.transB) }); n != 0 {
-			t.Errorf("%s: %v allocations per product", tt.name, n)
+			t.Errorf("%T %s: %v allocations per product", T(0), tt.name, n)
 		}
 	}
 }

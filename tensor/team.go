@@ -1,0 +1,198 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The team: helper goroutines that run chunks of a large product beside
+// the goroutine that asked for it.
+//
+// A training step of an MNIST network runs a product of 50-100 µs every
+// few tens of µs; handing half of one to a goroutine started with go (or
+// woken from sleep) costs about as much as it saves. So each helper, after
+// a chunk, spins for spinFor waiting for the next one before it goes to
+// sleep, as OpenMP's threads do. Chunks are claimed from a counter by
+// whoever is free, the caller included: a helper that is late (asleep, or
+// its thread descheduled) leaves its chunks to the caller, so a product is
+// never much slower than on one goroutine.
+//
+// A chunk's elements are computed by the same operations whoever runs it,
+// so the bits do not depend on the number of helpers or on timing.
+
+// spinFor is how long a helper waits, spinning, for the next chunk before
+// it sleeps.
+const spinFor = 200 * time.Microsecond
+
+// Chunker is work cut into chunks that can run in any order, at the same
+// time, each touching memory that no other chunk writes.
+type Chunker interface {
+	RunChunk(i int)
+}
+
+// task is one product handed to the team: chunks 0..n-1 of c.
+type task struct {
+	c    Chunker
+	n    int64
+	next atomic.Int64 // the next chunk to claim
+	done atomic.Int64 // chunks finished
+	refs atomic.Int32 // the caller and each helper it was posted to
+}
+
+var taskPool = sync.Pool{New: func() any { return new(task) }}
+
+// work runs chunks of t until none is left to claim.
+func (t *task) work() {
+	for {
+		i := t.next.Add(1) - 1
+		if i >= t.n {
+			return
+		}
+		t.c.RunChunk(int(i))
+		t.done.Add(1)
+	}
+}
+
+// release drops one reference to t; the last one returns it to the pool.
+func (t *task) release() {
+	if t.refs.Add(-1) == 0 {
+		t.c = nil
+		taskPool.Put(t)
+	}
+}
+
+// helper is a goroutine of the team with its mailbox.
+type helper struct {
+	box      atomic.Pointer[task]
+	sleeping atomic.Bool
+	wake     chan struct{}
+}
+
+func (h *helper) loop() {
+	for {
+		t := h.box.Swap(nil)
+		if t == nil {
+			h.wait()
+			continue
+		}
+		t.work()
+		t.release()
+	}
+}
+
+// wait returns when h's mailbox may hold a task: after spinning for it,
+// or after sleeping until post wakes h.
+func (h *helper) wait() {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if h.box.Load() != nil {
+			return
+		}
+		if i%128 == 0 {
+			if time.Since(start) > spinFor {
+				break
+			}
+			runtime.Gosched() // let anything else that wants this core run
+		}
+	}
+	h.sleeping.Store(true)
+	if h.box.Load() != nil && h.sleeping.CompareAndSwap(true, false) {
+		return // a task came in while going to sleep; post sends no wake
+	}
+	<-h.wake
+}
+
+// post puts t in h's mailbox and wakes h if it sleeps.
+func (h *helper) post(t *task) {
+	if old := h.box.Swap(t); old != nil {
+		old.release() // h never took it; its chunks are done by now
+	}
+	if h.sleeping.CompareAndSwap(true, false) {
+		h.wake <- struct{}{}
+	}
+}
+
+var team struct {
+	busy    atomic.Bool  // a product is using the helpers
+	alone   atomic.Int64 // products still to run without them, after a stall
+	mu      sync.Mutex   // guards helpers and stalls
+	helpers []*helper
+	stalls  int
+}
+
+// Parallel runs c.RunChunk(i) for i = 0..n-1 and returns when all are
+// done: on the calling goroutine and on up to GOMAXPROCS-1 helper
+// goroutines that wait, spinning for a while, for the next chunks (see
+// the top of this file). Large matrix products use it; so may anything
+// else that is worth cutting into chunks of some tens of microseconds.
+// If another goroutine is using the helpers, or GOMAXPROCS is 1, the
+// caller runs every chunk itself, in order. Parallel allocates nothing
+// (c should be a pointer, so that converting it to a Chunker does not
+// either).
+func Parallel(c Chunker, n int) {
+	procs := runtime.GOMAXPROCS(0)
+	if n < 2 || procs < 2 || team.alone.Load() > 0 && team.alone.Add(-1) >= 0 || !team.busy.CompareAndSwap(false, true) {
+		for i := 0; i < n; i++ {
+			c.RunChunk(i)
+		}
+		return
+	}
+	helpers := teamHelpers(min(procs, n) - 1)
+	t := taskPool.Get().(*task)
+	t.c, t.n = c, int64(n)
+	t.next.Store(0)
+	t.done.Store(0)
+	t.refs.Store(int32(1 + len(helpers)))
+	for _, h := range helpers {
+		h.post(t)
+	}
+	start := time.Now()
+	t.work()
+	// The chunks not finished yet are running on helpers, which are awake,
+	// unless the operating system has taken their core away.
+	if t.done.Load() < t.n {
+		worked := time.Since(start)
+		for i := 1; t.done.Load() < t.n; i++ {
+			if i%128 == 0 {
+				runtime.Gosched()
+			}
+		}
+		waited := time.Since(start) - worked
+		team.mu.Lock()
+		if waited > 4*worked+stallMin {
+			team.alone.Store(aloneAfterStall << team.stalls)
+			team.stalls = min(team.stalls+1, maxStalls)
+		} else if team.stalls > 0 {
+			team.stalls--
+		}
+		team.mu.Unlock()
+	}
+	t.release()
+	team.busy.Store(false)
+}
+
+// When the caller of Parallel, done with its chunks, waits for a helper
+// much longer than the chunks take (more than four times its own work and
+// stallMin), the helper's thread has lost its core, to another process on a
+// busy machine. Waiting on it costs more than the team gains, so the next
+// aloneAfterStall·2^s products run on their callers alone, s counting the
+// stalls in a row (up to maxStalls; a product without one counts it down).
+const (
+	stallMin        = 200 * time.Microsecond
+	aloneAfterStall = 64
+	maxStalls       = 10
+)
+
+// teamHelpers returns n helpers, starting those that do not run yet.
+func teamHelpers(n int) []*helper {
+	team.mu.Lock()
+	defer team.mu.Unlock()
+	for len(team.helpers) < n {
+		h := &helper{wake: make(chan struct{}, 1)}
+		team.helpers = append(team.helpers, h)
+		go h.loop()
+	}
+	return team.helpers[:n]
+}
