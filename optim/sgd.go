@@ -27,6 +27,12 @@ func (o *SGD[T]) Step(params []*nn.Param[T]) {
 	lr := T(o.lr)
 	for _, p := range params {
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
+		if lam == 0 {
+			// w + (−η)·g has the bits of w − η·g (negation is exact), and
+			// AddScaled runs it eight elements at a time where it can.
+			tensor.AddScaled(p.Value, -lr, p.Grad)
+			continue
+		}
 		for j := range w {
 			gj := g[j]
 			if lam != 0 {

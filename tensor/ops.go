@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // AddTo sets dst = a + b elementwise and returns dst. All three must have the
 // same shape; dst may be a or b.
@@ -47,10 +50,27 @@ func ScaleTo[T Float](dst *Tensor[T], alpha T, a *Tensor[T]) *Tensor[T] {
 func AddScaled[T Float](dst *Tensor[T], alpha T, x *Tensor[T]) *Tensor[T] {
 	mustSame("AddScaled", dst, x)
 	d := dst.Data[:len(x.Data)]
-	for i, v := range x.Data {
-		d[i] += T(alpha * v) // T(): never fused into an FMA
+	done := 0
+	if useSIMD && len(d) >= 8 {
+		done = axpySIMD(d, alpha, x.Data)
+	}
+	for i := done; i < len(d); i++ {
+		d[i] += T(alpha * x.Data[i]) // T(): never fused into an FMA
 	}
 	return dst
+}
+
+// axpySIMD runs the assembly kernel of AddScaled on the longest prefix of
+// 32-byte blocks and returns its length in elements.
+func axpySIMD[T Float](y []T, alpha T, x []T) int {
+	if unsafe.Sizeof(T(0)) == 4 {
+		n := len(y) &^ 7
+		axpy32(&as[float32](y)[0], &as[float32](x)[0], float32(alpha), n/8)
+		return n
+	}
+	n := len(y) &^ 3
+	axpy64(&as[float64](y)[0], &as[float64](x)[0], float64(alpha), n/4)
+	return n
 }
 
 // ApplyTo sets dst[i] = f(a[i]) and returns dst; dst may be a.

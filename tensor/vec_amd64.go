@@ -2,7 +2,7 @@
 
 package tensor
 
-// The ReLU kernels of relu_amd64.s over blocks of 32 bytes; blocks must be
+// The ReLU kernels of vec_amd64.s over blocks of 32 bytes; blocks must be
 // at least 1.
 //
 //go:noescape
@@ -16,3 +16,12 @@ func reluGrad32(dst, x, dy *float32, blocks int)
 
 //go:noescape
 func reluGrad64(dst, x, dy *float64, blocks int)
+
+// The AddScaled kernels of vec_amd64.s over blocks of 32 bytes; blocks
+// must be at least 1.
+//
+//go:noescape
+func axpy32(y, x *float32, alpha float32, blocks int)
+
+//go:noescape
+func axpy64(y, x *float64, alpha float64, blocks int)

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// The ReLU kernels: blocks of one YMM register (8 float32 or 4 float64).
+// Elementwise kernels. ReLU: blocks of one YMM register (8 float32 or 4 float64).
 // Forward keeps x where x > 0 or x is NaN (a mask from two comparisons)
 // and gives +0 elsewhere; backward keeps dy where x > 0 (false for NaN).
 // Comparison predicates: 0x1E is GT_OQ, 0x03 is UNORD_Q.
@@ -84,5 +84,42 @@ reluGrad64_loop:
 	ADDQ $32, DI
 	DECQ CX
 	JNZ reluGrad64_loop
+	VZEROUPPER
+	RET
+
+// func axpy32(y, x *float32, alpha float32, blocks int)
+//
+// y[i] += alpha·x[i] over blocks of 32 bytes: the product rounded, then
+// the sum (no fused multiply-add), as the portable loop does.
+TEXT ·axpy32(SB), NOSPLIT, $0-32
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	VBROADCASTSS alpha+16(FP), Y15
+	MOVQ blocks+24(FP), CX
+axpy32_loop:
+	VMULPS (SI), Y15, Y0
+	VADDPS (DI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ axpy32_loop
+	VZEROUPPER
+	RET
+
+// func axpy64(y, x *float64, alpha float64, blocks int)
+TEXT ·axpy64(SB), NOSPLIT, $0-32
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	VBROADCASTSD alpha+16(FP), Y15
+	MOVQ blocks+24(FP), CX
+axpy64_loop:
+	VMULPD (SI), Y15, Y0
+	VADDPD (DI), Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ axpy64_loop
 	VZEROUPPER
 	RET

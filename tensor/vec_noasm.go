@@ -4,7 +4,9 @@ package tensor
 
 // Without assembly useSIMD is false and these are never called.
 
-func relu32(dst, x *float32, blocks int)         { panic("tensor: no ReLU kernel") }
-func relu64(dst, x *float64, blocks int)         { panic("tensor: no ReLU kernel") }
-func reluGrad32(dst, x, dy *float32, blocks int) { panic("tensor: no ReLU kernel") }
-func reluGrad64(dst, x, dy *float64, blocks int) { panic("tensor: no ReLU kernel") }
+func relu32(dst, x *float32, blocks int)              { panic("tensor: no ReLU kernel") }
+func relu64(dst, x *float64, blocks int)              { panic("tensor: no ReLU kernel") }
+func reluGrad32(dst, x, dy *float32, blocks int)      { panic("tensor: no ReLU kernel") }
+func reluGrad64(dst, x, dy *float64, blocks int)      { panic("tensor: no ReLU kernel") }
+func axpy32(y, x *float32, alpha float32, blocks int) { panic("tensor: no AddScaled kernel") }
+func axpy64(y, x *float64, alpha float64, blocks int) { panic("tensor: no AddScaled kernel") }

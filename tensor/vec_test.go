@@ -1,0 +1,50 @@
+package tensor
+
+import (
+	"math"
+	"testing"
+
+	"github.com/kiso-go/kiso/rng"
+)
+
+// TestAddScaledMatchesDefinition compares AddScaled, with the SIMD kernels
+// and without, with its definition (the product rounded, then the sum: no
+// fused multiply-add), bit for bit, on special values and on every length
+// up to 60 (the kernels' tails).
+func TestAddScaledMatchesDefinition(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		testAddScaled[float32](t)
+		testAddScaled[float64](t)
+	})
+}
+
+func testAddScaled[T Float](t *testing.T) {
+	r := rng.NewNumpy(2)
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), 1e-40, -1e-310, 3e38, 1e308}
+	var x, y []T
+	for _, a := range special {
+		for _, b := range special {
+			x, y = append(x, T(a)), append(y, T(b))
+		}
+	}
+	for range 60 {
+		x, y = append(x, T(r.Norm())), append(y, T(r.Norm()))
+	}
+	same := func(a, b T) bool {
+		return math.Float64bits(float64(a)) == math.Float64bits(float64(b)) || (a != a && b != b)
+	}
+	for _, alpha := range []T{-0.1, 3, T(math.Copysign(0, -1)), T(math.Inf(1))} {
+		for n := 0; n <= len(x); n += 1 + n/16 {
+			xs, ys := x[len(x)-n:], y[:n] // different alignments too
+			got := AddScaled(FromSlice(append([]T(nil), ys...), n), alpha, FromSlice(xs, n))
+			for i, v := range got.Data {
+				p := alpha * xs[i]
+				p = T(p) // rounded before the sum
+				want := ys[i] + p
+				if !same(v, want) {
+					t.Fatalf("%T n=%d alpha=%v: element %d is %v, want %v", v, n, alpha, i, v, want)
+				}
+			}
+		}
+	}
+}
