@@ -14,6 +14,8 @@ package data
 import (
 	"fmt"
 	"math"
+	"sync"
+	"unsafe"
 
 	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
@@ -87,10 +89,49 @@ func gatherTo[T tensor.Float](dst, src *tensor.Tensor[T], idx []int) *tensor.Ten
 	shape := append(append(buf[:0], len(idx)), src.Shape()[1:]...)
 	dst = tensor.Reuse(dst, shape...)
 	c := src.Cols()
-	for k, i := range idx {
-		copy(dst.Data[k*c:(k+1)*c], src.Data[i*c:(i+1)*c])
+	if bytes := len(idx) * c * int(unsafe.Sizeof(T(0))); bytes < gatherSplit || len(idx) < 2 {
+		for k, i := range idx {
+			copy(dst.Data[k*c:(k+1)*c], src.Data[i*c:(i+1)*c])
+		}
+		return dst
 	}
+	// A batch of MNIST images (300 KB, rows scattered over 180 MB) copies
+	// faster from two cores than from one.
+	g := gatherPool.Get().(*gather)
+	g.dst, g.src, g.idx = asBytes(dst.Data), asBytes(src.Data), idx
+	g.row, g.chunks = c*int(unsafe.Sizeof(T(0))), min(len(idx), 4)
+	tensor.Parallel(g, g.chunks)
+	*g = gather{}
+	gatherPool.Put(g)
 	return dst
+}
+
+// gatherSplit is the size in bytes of a gather from which gatherTo cuts it
+// into chunks for tensor.Parallel.
+const gatherSplit = 1 << 17
+
+// gather is a gatherTo of rows of row bytes, cut into chunks for
+// tensor.Parallel.
+type gather struct {
+	dst, src    []byte
+	idx         []int
+	row, chunks int
+}
+
+var gatherPool = sync.Pool{New: func() any { return new(gather) }}
+
+// RunChunk copies the rows of chunk i.
+func (g *gather) RunChunk(i int) {
+	k0, k1 := i*len(g.idx)/g.chunks, (i+1)*len(g.idx)/g.chunks
+	r := g.row
+	for k := k0; k < k1; k++ {
+		j := g.idx[k]
+		copy(g.dst[k*r:(k+1)*r], g.src[j*r:(j+1)*r])
+	}
+}
+
+func asBytes[T tensor.Float](s []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(T(0))))
 }
 
 // Split shuffles the cases of s with r and divides them into a training

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -93,6 +94,31 @@ func TestGatherToPanicsOutOfRange(t *testing.T) {
 			}()
 			s.GatherTo(nil, nil, idx)
 		}()
+	}
+}
+
+func TestGatherToLargeBatches(t *testing.T) {
+	// Batches past gatherSplit are copied in chunks on tensor.Parallel:
+	// the same rows, in order, and nothing allocated.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const n, cols = 300, 784
+	x := tensor.New[float32](n, cols)
+	for i := range x.Data {
+		x.Data[i] = float32(i)
+	}
+	s := &Set[float32]{X: x, Y: tensor.New[float32](n), Classes: 1}
+	r := rng.NewNumpy(2)
+	for _, size := range []int{100, 41, 299} { // 313, 128 and 937 KB: all cut
+		idx := r.Perm(n)[:size]
+		bx, by := s.GatherTo(nil, nil, idx)
+		for k, i := range idx {
+			if !slices.Equal(bx.Row(k), x.Row(i)) {
+				t.Fatalf("batch of %d: row %d is not case %d", size, k, i)
+			}
+		}
+		if allocs := testing.AllocsPerRun(20, func() { bx, by = s.GatherTo(bx, by, idx) }); allocs != 0 && !raceEnabled {
+			t.Errorf("batch of %d: GatherTo allocates %v times", size, allocs)
+		}
 	}
 }
 
