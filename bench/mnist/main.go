@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"time"
@@ -44,7 +45,19 @@ func main() {
 	lr := flag.Float64("lr", 0.1, "SGD learning rate of the MLP")
 	steps := flag.Int("steps", 600, "training steps of the CNN (batch 100)")
 	n := flag.Int("n", 20000, "single-sample forward passes timed by infer")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mnist:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: mnist [flags] mlp|cnn|infer")
 		os.Exit(2)
@@ -59,6 +72,7 @@ func main() {
 		err = fmt.Errorf("unknown -dtype %q", *dtype)
 	}
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "mnist:", err)
 		os.Exit(1)
 	}
