@@ -65,7 +65,13 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 }, halfS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
 	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+7], c[5*ldc+7]
 	sgemm6x8hs(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)
+}, edgeT: func(k int, a []float32, lda int, b []float32, bs int, out []float32) {
+	_, _, _ = a[(k-1)*lda+31], b[(k-1)*bs+1], out[63]
+	sgemmT2x32(k, &a[0], lda, &b[0], bs, &out[0])
 }}
+
+//go:noescape
+func sgemmT2x32(k int, a *float32, lda int, b *float32, bs int, out *float32)
 
 // sgemvRow is the AVX2/FMA row kernel of gemvRows (see gemm_amd64.s).
 //

@@ -702,3 +702,58 @@ sgemm6x8hs_loop:
 	VMOVUPS Y5, (DX)
 	VZEROUPPER
 	RET
+
+// func sgemmT2x32(k int, a *float32, lda int, b *float32, bs int, out *float32)
+//
+// Two columns of a transposed product, 32 rows at a time, the rows in the
+// lanes: out[j·32 + i] = Σ_p a[p·lda + i]·b[p·bs + j] for i < 32, j < 2,
+// each a chain of fused multiply-adds from 0 over p in order, the
+// operations sgemm6x16 does on an element. For the edge panels of one or
+// two columns of xᵀ·dy, which sgemm6x8h would compute six rows at a time.
+// k must be at least 1.
+TEXT ·sgemmT2x32(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b+24(FP), DI
+	MOVQ bs+32(FP), R12
+	MOVQ out+40(FP), DX
+	SHLQ $2, R9
+	SHLQ $2, R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+sgemmT2x32_loop:
+	VMOVUPS 0(SI), Y8
+	VMOVUPS 32(SI), Y9
+	VMOVUPS 64(SI), Y10
+	VMOVUPS 96(SI), Y11
+	VBROADCASTSS 0(DI), Y12
+	VBROADCASTSS 4(DI), Y13
+	VFMADD231PS Y12, Y8, Y0
+	VFMADD231PS Y12, Y9, Y1
+	VFMADD231PS Y12, Y10, Y2
+	VFMADD231PS Y12, Y11, Y3
+	VFMADD231PS Y13, Y8, Y4
+	VFMADD231PS Y13, Y9, Y5
+	VFMADD231PS Y13, Y10, Y6
+	VFMADD231PS Y13, Y11, Y7
+	ADDQ R9, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNZ sgemmT2x32_loop
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VZEROUPPER
+	RET

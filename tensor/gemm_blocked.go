@@ -38,10 +38,16 @@ const (
 // + p·ks] and row p of op(b)'s panel starts at b[p·bs]. gemmBlocked then
 // packs only op(a)'s panels of fewer than mr rows, and op(b) only if it is
 // transposed or its panel has fewer than nr columns.
+//
+// edgeT, if non-nil, computes for a transposed op(a) the edge panels of at
+// most two columns 32 rows at a time, the rows in SIMD lanes: out[j·32 + i]
+// = Σ_q a[q·lda + i]·b[q·bs + j], i < 32, j < 2, with the operations run
+// gives each element (they are added to c after).
 type kernel[E float32 | float64] struct {
 	mr, nr      int
 	run, half   func(k int, a, b, c []E, ldc int)
 	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int)
+	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
 }
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
@@ -204,7 +210,13 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						bp, bs = pb[(jr-fullB)*kc:(jr-fullB+nr)*kc], nr
 					}
 					w := min(nr, nc-jr)
-					for ir := 0; ir < mc; ir += mr {
+					ir0 := 0
+					if w <= 2 && mc == blockMC && direct && p.transA && p.kern.edgeT != nil {
+						// blockMC is a multiple of 32 and of mr.
+						p.edgeT(ic, mc, pc, kc, jc+jr, w, bp, bs, tile)
+						ir0 = mc
+					}
+					for ir := ir0; ir < mc; ir += mr {
 						off := (ic+ir)*p.ldc + jc + jr
 						c, ldc := p.c[off:], p.ldc
 						h := min(mr, mc-ir)
@@ -240,6 +252,21 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// edgeT computes rows ic..ic+mc-1 (mc a multiple of 32) of the w ≤ 2
+// columns from j of c with kernel.edgeT, for a transposed op(a) and the
+// panel bp (row stride bs) of op(b); out holds at least 64 elements.
+func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E) {
+	for i := ic; i < ic+mc; i += 32 {
+		p.kern.edgeT(kc, p.a[pc*p.lda+i:], p.lda, bp, bs, out)
+		for jj := 0; jj < w; jj++ {
+			col := out[jj*32 : jj*32+32]
+			for r, v := range col {
+				p.c[(i+r)*p.ldc+j+jj] += v
 			}
 		}
 	}

@@ -174,10 +174,23 @@ func TestGemmInPlaceMatchesPacked(t *testing.T) {
 	}
 	defer func() { directOK = true }()
 	r := rng.NewNumpy(8)
-	shapes := append(gemmShapes(r), [3]int{100, 50, 784}, [3]int{784, 50, 100}, [3]int{100, 784, 50}, [3]int{97, 130, 300})
-	for i, sz := range shapes {
-		m, n, k := sz[0], sz[1], sz[2]
-		ta, tb := i%2 == 1, i/2%2 == 1
+	type shape struct {
+		m, n, k int
+		ta, tb  bool
+	}
+	var shapes []shape
+	for i, sz := range gemmShapes(r) {
+		shapes = append(shapes, shape{sz[0], sz[1], sz[2], i%2 == 1, i/2%2 == 1})
+	}
+	// The MNIST shapes, and edge panels of one and two columns over whole
+	// blocks of rows (kernel.edgeT), in every layout.
+	for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {97, 130, 300}, {192, 17, 33}, {300, 33, 7}, {96, 2, 300}} {
+		for i := range 4 {
+			shapes = append(shapes, shape{sz[0], sz[1], sz[2], i%2 == 1, i/2 == 1})
+		}
+	}
+	for i, sh := range shapes {
+		m, n, k, ta, tb := sh.m, sh.n, sh.k, sh.ta, sh.tb
 		ash, bsh := []int{m, k}, []int{k, n}
 		if ta {
 			ash = []int{k, m}
