@@ -119,7 +119,8 @@ var team struct {
 	alone   atomic.Int64 // products still to run without them, after a stall
 	mu      sync.Mutex   // guards helpers and stalls
 	helpers []*helper
-	stalls  int
+	stalls  int // see stallMin
+	clean   int // products with helpers since the last stall or forgiveness
 }
 
 // Parallel runs c.RunChunk(i) for i = 0..n-1 and returns when all are
@@ -164,8 +165,10 @@ func Parallel(c Chunker, n int) {
 		if waited > 4*worked+stallMin {
 			team.alone.Store(aloneAfterStall << team.stalls)
 			team.stalls = min(team.stalls+1, maxStalls)
-		} else if team.stalls > 0 {
+			team.clean = 0
+		} else if team.clean++; team.clean == forgiveAfter && team.stalls > 0 {
 			team.stalls--
+			team.clean = 0
 		}
 		team.mu.Unlock()
 	}
@@ -177,12 +180,15 @@ func Parallel(c Chunker, n int) {
 // much longer than the chunks take (more than four times its own work and
 // stallMin), the helper's thread has lost its core, to another process on a
 // busy machine. Waiting on it costs more than the team gains, so the next
-// aloneAfterStall·2^s products run on their callers alone, s counting the
-// stalls in a row (up to maxStalls; a product without one counts it down).
+// aloneAfterStall·2^s products run on their callers alone (and the helpers,
+// idle, go to sleep and leave the cores to the others), s counting the
+// stalls so far, up to maxStalls; forgiveAfter products that meet their
+// helpers in time count one stall off.
 const (
 	stallMin        = 200 * time.Microsecond
 	aloneAfterStall = 64
-	maxStalls       = 10
+	maxStalls       = 12
+	forgiveAfter    = 4096
 )
 
 // teamHelpers returns n helpers, starting those that do not run yet.

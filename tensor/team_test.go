@@ -147,6 +147,6 @@ func (sleepy) RunChunk(i int) {
 func resetTeam() {
 	team.mu.Lock()
 	team.alone.Store(0)
-	team.stalls = 0
+	team.stalls, team.clean = 0, 0
 	team.mu.Unlock()
 }
