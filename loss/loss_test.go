@@ -2,8 +2,10 @@ package loss
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
+	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
 )
 
@@ -100,4 +102,34 @@ func TestBadTargetsPanic(t *testing.T) {
 		}
 	}()
 	CrossEntropy(tensor.FromRows([][]float64{{0.5, 0.25, 0.25}}), tensor.FromSlice([]float64{3}))
+}
+
+func TestSoftmaxCrossEntropyOfLargeBatches(t *testing.T) {
+	// From parallelSoftmax elements on, Forward computes the rows'
+	// softmax in chunks on tensor.Parallel: the same bits as Softmax and
+	// CrossEntropy one after the other, whatever GOMAXPROCS.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	r := rng.NewNumpy(3)
+	for _, nc := range [][2]int{{100, 10}, {3, 200}, {257, 2}} {
+		n, c := nc[0], nc[1]
+		x := tensor.RandN[float32](r, 4, n, c)
+		idx := tensor.New[float32](n)
+		for i := range idx.Data {
+			idx.Data[i] = float32(r.Below(c))
+		}
+		p := Softmax(x)
+		want := CrossEntropy(p, idx)
+		for _, procs := range []int{1, 2, 4} {
+			runtime.GOMAXPROCS(procs)
+			var l SoftmaxCrossEntropy[float32]
+			if got := l.Forward(x, idx); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("%dx%d GOMAXPROCS=%d: loss %v, want %v", n, c, procs, got, want)
+			}
+			for i, v := range l.Probs().Data {
+				if math.Float32bits(v) != math.Float32bits(p.Data[i]) {
+					t.Fatalf("%dx%d GOMAXPROCS=%d: probability %d is %v, want %v", n, c, procs, i, v, p.Data[i])
+				}
+			}
+		}
+	}
 }

@@ -34,12 +34,17 @@ type Chunker interface {
 
 // task is one product handed to the team: chunks 0..n-1 of c.
 type task struct {
-	c    Chunker
-	n    int64
-	next atomic.Int64 // the next chunk to claim
-	done atomic.Int64 // chunks finished
-	refs atomic.Int32 // the caller and each helper it was posted to
+	c     Chunker
+	n     int64
+	next  atomic.Int64 // the next chunk to claim
+	done  atomic.Int64 // chunks finished (or panicked)
+	refs  atomic.Int32 // the caller and each helper it was posted to
+	panic atomic.Pointer[chunkPanic]
 }
+
+// chunkPanic is the value of the first panic of a task's chunks, which
+// Parallel raises again on its caller.
+type chunkPanic struct{ value any }
 
 var taskPool = sync.Pool{New: func() any { return new(task) }}
 
@@ -50,15 +55,27 @@ func (t *task) work() {
 		if i >= t.n {
 			return
 		}
-		t.c.RunChunk(int(i))
-		t.done.Add(1)
+		t.run(int(i))
 	}
+}
+
+// run runs chunk i, recording a panic instead of letting it crash a
+// helper goroutine.
+func (t *task) run(i int) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.panic.CompareAndSwap(nil, &chunkPanic{r})
+		}
+		t.done.Add(1)
+	}()
+	t.c.RunChunk(i)
 }
 
 // release drops one reference to t; the last one returns it to the pool.
 func (t *task) release() {
 	if t.refs.Add(-1) == 0 {
 		t.c = nil
+		t.panic.Store(nil)
 		taskPool.Put(t)
 	}
 }
@@ -131,7 +148,8 @@ var team struct {
 // If another goroutine is using the helpers, or GOMAXPROCS is 1, the
 // caller runs every chunk itself, in order. Parallel allocates nothing
 // (c should be a pointer, so that converting it to a Chunker does not
-// either).
+// either). If chunks panic, the others still run, and Parallel then panics
+// on its caller with the first panic's value.
 func Parallel(c Chunker, n int) {
 	procs := runtime.GOMAXPROCS(0)
 	if n < 2 || procs < 2 || team.alone.Load() > 0 && team.alone.Add(-1) >= 0 || !team.busy.CompareAndSwap(false, true) {
@@ -172,8 +190,12 @@ func Parallel(c Chunker, n int) {
 		}
 		team.mu.Unlock()
 	}
+	p := t.panic.Load()
 	t.release()
 	team.busy.Store(false)
+	if p != nil {
+		panic(p.value)
+	}
 }
 
 // When the caller of Parallel, done with its chunks, waits for a helper

@@ -150,3 +150,43 @@ func resetTeam() {
 	team.stalls, team.clean = 0, 0
 	team.mu.Unlock()
 }
+
+// panicky is a Chunker whose chunk 2 panics; it counts the others.
+type panicky struct{ counts }
+
+func (p *panicky) RunChunk(i int) {
+	if i == 2 {
+		panic("chunk 2 failed")
+	}
+	p.counts.RunChunk(i)
+}
+
+func TestParallelPanicsOnTheCaller(t *testing.T) {
+	// A panic in a chunk, wherever it runs, comes out of Parallel on the
+	// caller (where a recover can catch it) once the other chunks are done,
+	// and the team goes on working.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for rep := 0; rep < 50; rep++ {
+		p := &panicky{counts{n: make([]atomic.Int32, 6)}}
+		func() {
+			defer func() {
+				if r := recover(); r != "chunk 2 failed" {
+					t.Fatalf("recovered %v, want the chunk's panic", r)
+				}
+			}()
+			Parallel(p, 6)
+		}()
+		for i := range p.n {
+			if want := int32(1); i == 2 && p.n[i].Load() != 0 || i != 2 && p.n[i].Load() != want {
+				t.Fatalf("chunk %d ran %d times", i, p.n[i].Load())
+			}
+		}
+	}
+	c := &counts{n: make([]atomic.Int32, 4)}
+	Parallel(c, 4)
+	for i := range c.n {
+		if c.n[i].Load() != 1 {
+			t.Fatalf("after the panics, chunk %d ran %d times", i, c.n[i].Load())
+		}
+	}
+}
