@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"sync"
 	"unsafe"
 )
 
@@ -50,14 +51,64 @@ func ScaleTo[T Float](dst *Tensor[T], alpha T, a *Tensor[T]) *Tensor[T] {
 func AddScaled[T Float](dst *Tensor[T], alpha T, x *Tensor[T]) *Tensor[T] {
 	mustSame("AddScaled", dst, x)
 	d := dst.Data[:len(x.Data)]
+	if len(d) >= parallelAXPY {
+		// A large layer's update: its gradient was just written by the
+		// team's goroutines, whose caches hold parts of it.
+		if unsafe.Sizeof(alpha) == 4 {
+			parallelAddScaled(&axpy32Pool, as[float32](d), float32(alpha), as[float32](x.Data))
+		} else {
+			parallelAddScaled(&axpy64Pool, as[float64](d), float64(alpha), as[float64](x.Data))
+		}
+		return dst
+	}
+	addScaled(d, alpha, x.Data)
+	return dst
+}
+
+// parallelAXPY is the length from which AddScaled cuts its work into
+// chunks for Parallel.
+const parallelAXPY = 1 << 15
+
+var (
+	axpy32Pool = sync.Pool{New: func() any { return new(axpyChunks[float32]) }}
+	axpy64Pool = sync.Pool{New: func() any { return new(axpyChunks[float64]) }}
+)
+
+func parallelAddScaled[E float32 | float64](pool *sync.Pool, d []E, alpha E, x []E) {
+	a := pool.Get().(*axpyChunks[E])
+	a.y, a.x, a.alpha = d, x, alpha
+	a.chunks = min(len(d)/(parallelAXPY/4), 4)
+	Parallel(a, a.chunks)
+	*a = axpyChunks[E]{}
+	pool.Put(a)
+}
+
+// axpyChunks is an AddScaled cut into chunks of whole 32-byte blocks.
+type axpyChunks[E float32 | float64] struct {
+	y, x   []E
+	alpha  E
+	chunks int
+}
+
+func (a *axpyChunks[E]) RunChunk(i int) {
+	n := len(a.y)
+	i0, i1 := i*n/a.chunks&^7, (i+1)*n/a.chunks&^7
+	if i == a.chunks-1 {
+		i1 = n
+	}
+	addScaled(a.y[i0:i1], a.alpha, a.x[i0:i1])
+}
+
+// addScaled sets d += alpha·x elementwise.
+func addScaled[T Float](d []T, alpha T, x []T) {
+	x = x[:len(d)]
 	done := 0
 	if useSIMD && len(d) >= 8 {
-		done = axpySIMD(d, alpha, x.Data)
+		done = axpySIMD(d, alpha, x)
 	}
 	for i := done; i < len(d); i++ {
-		d[i] += T(alpha * x.Data[i]) // T(): never fused into an FMA
+		d[i] += T(alpha * x[i]) // T(): never fused into an FMA
 	}
-	return dst
 }
 
 // axpySIMD runs the assembly kernel of AddScaled on the longest prefix of

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/kiso-go/kiso/rng"
@@ -45,6 +46,25 @@ func testAddScaled[T Float](t *testing.T) {
 					t.Fatalf("%T n=%d alpha=%v: element %d is %v, want %v", v, n, alpha, i, v, want)
 				}
 			}
+		}
+	}
+}
+
+func TestAddScaledLongInChunks(t *testing.T) {
+	// From parallelAXPY elements on, AddScaled runs in chunks on Parallel:
+	// the same bits as the definition, and nothing allocated.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	r := rng.NewNumpy(3)
+	for _, n := range []int{parallelAXPY, 39200, 100003} {
+		x, y := RandN[float32](r, 1, n), RandN[float32](r, 1, n)
+		got := AddScaled(y.Clone(), -0.1, x)
+		for i, v := range got.Data {
+			if want := y.Data[i] + float32(-0.1*x.Data[i]); math.Float32bits(v) != math.Float32bits(want) {
+				t.Fatalf("n=%d: element %d is %v, want %v", n, i, v, want)
+			}
+		}
+		if allocs := testing.AllocsPerRun(20, func() { AddScaled(got, -0.1, x) }); allocs != 0 && !raceEnabled {
+			t.Errorf("n=%d: %v allocations", n, allocs)
 		}
 	}
 }
