@@ -67,6 +67,9 @@ type TwoLayerNet[T tensor.Float] struct {
 	layers           []nn.Layer[T]
 	last             loss.SoftmaxCrossEntropy[T]
 	params           []*nn.Param[T]
+
+	fastState *fast64 // the float64 fast path's buffers (see fast)
+	generic   bool    // never take the fast path (for the tests that compare the two)
 }
 
 // NewTwoLayerNet returns the tutorial's network with W1 and W2 drawn from
@@ -127,10 +130,21 @@ func (n *TwoLayerNet[T]) Loss(x, t *tensor.Tensor[T]) float64 {
 // gradient of Loss(x, t) (step numgrad.H), one parameter after another in
 // the order W1, b1, W2, b2: the tutorial's numerical_gradient, with the
 // same result to the bit. (numgrad.LayersGradient skips re-running the
-// first layer for the second layer's parameters, which cannot change it.)
+// first layer for the second layer's parameters, which cannot change it.
+// A float64 network whose W1 and W2 have fewer than 256 elements each,
+// given one case with targets of the outputs' shape (not class indices),
+// takes a fused path on plain slices instead, with the same bits again
+// and about 2.5 times faster: see fast.go.)
 func (n *TwoLayerNet[T]) NumericalGradient(x, t *tensor.Tensor[T]) {
 	if x.Rank() == 1 {
 		x, t = asBatch(x), asBatch(t)
+	}
+	if x.Rows() == 1 && t.Rows() == 1 {
+		if f := n.fast(x, t); f != nil {
+			f.setCase(any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data)
+			f.gradient()
+			return
+		}
 	}
 	numgrad.LayersGradient(n.layers, &n.last, x, t, true, numgrad.H)
 }
@@ -152,13 +166,20 @@ func (n *TwoLayerNet[T]) Gradient(x, t *tensor.Tensor[T]) float64 {
 // tutorial's random.randrange; takes the gradient on it with method; updates
 // every parameter by -lr · gradient; then evaluates the loss on that case
 // with the updated parameters and passes it to record (if not nil) with the
-// step number, counting from 0. It returns ctx's error if ctx ends first.
+// step number, counting from 0. It returns ctx's error if ctx ends first,
+// looking at it every 1024 steps. With the numerical gradient it takes
+// NumericalGradient's fused path where that applies.
 func (n *TwoLayerNet[T]) Learn(ctx context.Context, x, t *tensor.Tensor[T], steps int, lr float64, method Method, pick *rng.MT, record func(step int, loss float64)) error {
 	if x.Rows() != t.Rows() {
 		panic(fmt.Sprintf("tutorial: %d input cases but %d targets", x.Rows(), t.Rows()))
 	}
 	if method != Numerical && method != Backprop {
 		panic(fmt.Sprintf("tutorial: unknown method %v", method))
+	}
+	if method == Numerical && x.Rank() == 2 && t.Rank() == 2 {
+		if f := n.fast(x, t); f != nil {
+			return f.learn(ctx, any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data, steps, lr, pick, record)
+		}
 	}
 	xs, ts := rowsOf(x), rowsOf(t)
 	alpha := T(-lr)
