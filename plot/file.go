@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 	"io/fs"
@@ -110,10 +111,11 @@ func (f *figure) write(paint func(dc draw.Canvas)) error {
 		c := vgimg.NewWith(vgimg.UseWH(f.w, f.h), vgimg.UseDPI(int(f.dpi)))
 		paint(draw.New(c))
 		img := c.Image()
-		// BestSpeed: a figure of flat colours compresses well anyway, and
-		// encoding is most of the time of a simple plot.
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
 		return atomicfile.Write(f.path, func(w io.Writer) error {
+			if rgba, ok := img.(*image.RGBA); ok { // as vgimg draws
+				return f.wrap(encodePNG(w, rgba))
+			}
+			enc := png.Encoder{CompressionLevel: png.BestSpeed}
 			return f.wrap(enc.Encode(w, img))
 		})
 	case "svg":
