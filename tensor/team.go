@@ -14,10 +14,12 @@ import (
 // few tens of µs; handing half of one to a goroutine started with go (or
 // woken from sleep) costs about as much as it saves. So each helper, after
 // a chunk, spins for spinFor waiting for the next one before it goes to
-// sleep, as OpenMP's threads do. Chunks are claimed from a counter by
-// whoever is free, the caller included: a helper that is late (asleep, or
-// its thread descheduled) leaves its chunks to the caller, so a product is
-// never much slower than on one goroutine.
+// sleep, as OpenMP's threads do. Each goroutine, the caller included,
+// takes the chunks of its own lane first and then any left over: a helper
+// that is late (asleep) leaves its chunks to the caller, so a product is
+// never much slower than on one goroutine. One whose thread loses its core
+// in the middle of a chunk (to another process, on a busy machine) makes
+// the caller wait; see stallMin for what the team does then.
 //
 // A chunk's elements are computed by the same operations whoever runs it,
 // so the bits do not depend on the number of helpers or on timing.
@@ -32,14 +34,16 @@ type Chunker interface {
 	RunChunk(i int)
 }
 
-// task is one product handed to the team: chunks 0..n-1 of c.
+// task is one product handed to the team: chunks 0..n-1 of c, for lanes
+// goroutines (the caller is lane 0, helper h lane h+1).
 type task struct {
-	c     Chunker
-	n     int64
-	next  atomic.Int64 // the next chunk to claim
-	done  atomic.Int64 // chunks finished (or panicked)
-	refs  atomic.Int32 // the caller and each helper it was posted to
-	panic atomic.Pointer[chunkPanic]
+	c       Chunker
+	n       int64
+	lanes   int
+	claimed []atomic.Bool // chunk i is taken
+	done    atomic.Int64  // chunks finished (or panicked)
+	refs    atomic.Int32  // the caller and each helper it was posted to
+	panic   atomic.Pointer[chunkPanic]
 }
 
 // chunkPanic is the value of the first panic of a task's chunks, which
@@ -48,14 +52,22 @@ type chunkPanic struct{ value any }
 
 var taskPool = sync.Pool{New: func() any { return new(task) }}
 
-// work runs chunks of t until none is left to claim.
-func (t *task) work() {
-	for {
-		i := t.next.Add(1) - 1
-		if i >= t.n {
-			return
+// work runs chunks of t until none is left to claim: first those of its
+// lane (lane, lane+lanes, ...), then any left over, from the last. So with
+// everyone on time, chunk i runs on lane i mod lanes, and consecutive
+// products cut alike (a layer's update after its gradient, say) find their
+// data in the same core's cache.
+func (t *task) work(lane int) {
+	n := int(t.n)
+	for i := lane; i < n; i += t.lanes {
+		if t.claimed[i].CompareAndSwap(false, true) {
+			t.run(i)
 		}
-		t.run(int(i))
+	}
+	for i := n - 1; i >= 0; i-- {
+		if !t.claimed[i].Load() && t.claimed[i].CompareAndSwap(false, true) {
+			t.run(i)
+		}
 	}
 }
 
@@ -82,6 +94,7 @@ func (t *task) release() {
 
 // helper is a goroutine of the team with its mailbox.
 type helper struct {
+	lane     int
 	box      atomic.Pointer[task]
 	sleeping atomic.Bool
 	wake     chan struct{}
@@ -94,7 +107,7 @@ func (h *helper) loop() {
 			h.wait()
 			continue
 		}
-		t.work()
+		t.work(h.lane)
 		t.release()
 	}
 }
@@ -160,15 +173,21 @@ func Parallel(c Chunker, n int) {
 	}
 	helpers := teamHelpers(min(procs, n) - 1)
 	t := taskPool.Get().(*task)
-	t.c, t.n = c, int64(n)
-	t.next.Store(0)
+	t.c, t.n, t.lanes = c, int64(n), 1+len(helpers)
+	if cap(t.claimed) < n {
+		t.claimed = make([]atomic.Bool, n)
+	}
+	t.claimed = t.claimed[:n]
+	for i := range t.claimed {
+		t.claimed[i].Store(false)
+	}
 	t.done.Store(0)
 	t.refs.Store(int32(1 + len(helpers)))
 	for _, h := range helpers {
 		h.post(t)
 	}
 	start := time.Now()
-	t.work()
+	t.work(0)
 	// The chunks not finished yet are running on helpers, which are awake,
 	// unless the operating system has taken their core away.
 	if t.done.Load() < t.n {
@@ -218,7 +237,7 @@ func teamHelpers(n int) []*helper {
 	team.mu.Lock()
 	defer team.mu.Unlock()
 	for len(team.helpers) < n {
-		h := &helper{wake: make(chan struct{}, 1)}
+		h := &helper{lane: len(team.helpers) + 1, wake: make(chan struct{}, 1)}
 		team.helpers = append(team.helpers, h)
 		go h.loop()
 	}
