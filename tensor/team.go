@@ -120,6 +120,7 @@ func (h *helper) wait() {
 		if h.box.Load() != nil {
 			return
 		}
+		spinPause()
 		if i%128 == 0 {
 			if time.Since(start) > spinFor {
 				break
@@ -193,6 +194,7 @@ func Parallel(c Chunker, n int) {
 	if t.done.Load() < t.n {
 		worked := time.Since(start)
 		for i := 1; t.done.Load() < t.n; i++ {
+			spinPause()
 			if i%128 == 0 {
 				runtime.Gosched()
 			}

@@ -25,3 +25,6 @@ func axpy32(y, x *float32, alpha float32, blocks int)
 
 //go:noescape
 func axpy64(y, x *float64, alpha float64, blocks int)
+
+// spinPause is a few PAUSE instructions, for the team's spin loops.
+func spinPause()

@@ -123,3 +123,18 @@ axpy64_loop:
 	JNZ axpy64_loop
 	VZEROUPPER
 	RET
+
+// func spinPause()
+//
+// A few PAUSE instructions, for spin loops: they let a sibling hardware
+// thread on the same core use it, and cost little time.
+TEXT ·spinPause(SB), NOSPLIT, $0-0
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	PAUSE
+	RET
