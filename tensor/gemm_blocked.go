@@ -108,9 +108,61 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		p.chunks = min(tiles, 2*runtime.GOMAXPROCS(0), work/chunkMin)
 	}
 	p.tiles = tiles
+	p.direct = kern.runS != nil && alpha == 1 && directOK
+	p.inPlaceB = p.direct && !transB
+	p.kcMax = balanced(k, blockKC)
+	var shared *packBuf
+	if p.chunks > 1 && p.rows {
+		shared = p.packShared()
+	}
 	Parallel(p, p.chunks)
+	if shared != nil {
+		bufPool.Put(shared)
+	}
 	*p = part[E]{} // drop the references to the operands
 	partPool[E]().Put(p)
+}
+
+// packShared packs, once for all the chunks of a product cut by rows, the
+// panels of op(b) that run would pack in each (see fullB), into p.shared:
+// block (jc, pc) at slot (jc/blockNC·⌈k/kcMax⌉ + pc/kcMax)·p.slot. It
+// returns the pooled buffer to put back, or nil if nothing needs packing.
+func (p *part[E]) packShared() *packBuf {
+	nr := p.kern.nr
+	if p.inPlaceB && p.n%nr == 0 {
+		return nil
+	}
+	nPC := (p.k + p.kcMax - 1) / p.kcMax
+	nJC := (p.n + blockNC - 1) / blockNC
+	p.slot = p.kcMax * min(blockNC, roundUp(p.n, nr))
+	pooled, buf := getBuf[E](nJC * nPC * p.slot)
+	p.shared = buf
+	for jc := 0; jc < p.n; jc += blockNC {
+		nc := min(blockNC, p.n-jc)
+		full := p.fullB(nc)
+		for pc := 0; pc < p.k; pc += p.kcMax {
+			if full < nc {
+				p.packB(p.sharedB(jc, pc), pc, min(p.kcMax, p.k-pc), jc+full, nc-full)
+			}
+		}
+	}
+	return pooled
+}
+
+// sharedB returns block (jc, pc) of p.shared.
+func (p *part[E]) sharedB(jc, pc int) []E {
+	nPC := (p.k + p.kcMax - 1) / p.kcMax
+	i := (jc/blockNC*nPC + pc/p.kcMax) * p.slot
+	return p.shared[i : i+p.slot]
+}
+
+// fullB returns how many of nc columns of op(b) (from a multiple of nr)
+// are read in place, in whole panels; the others are packed.
+func (p *part[E]) fullB(nc int) int {
+	if p.inPlaceB {
+		return nc / p.kern.nr * p.kern.nr
+	}
+	return 0
 }
 
 var part32Pool, part64Pool sync.Pool
@@ -141,6 +193,13 @@ type part[E float32 | float64] struct {
 	lda, ldb, ldc  int
 	rows           bool
 	tiles, chunks  int
+
+	// direct: full panels of op(a) are read in place (see kernel.runS),
+	// and so are full panels of op(b) if inPlaceB (op(b) not transposed).
+	direct, inPlaceB bool
+	kcMax            int // the length of the runs of p, balanced
+	shared           []E // op(b) packed once for all chunks, or nil
+	slot             int // the size of a block of shared
 }
 
 // RunChunk computes chunk i of c.
@@ -157,23 +216,21 @@ func (p *part[E]) RunChunk(i int) {
 // of mr and j0 of nr.
 func (p *part[E]) run(i0, i1, j0, j1 int) {
 	mr, nr := p.kern.mr, p.kern.nr
-	// direct: full panels of op(a) are read in place (see kernel.runS),
-	// op(a)(i, q) being a[i·rs + q·ks], and so are full panels of op(b)
-	// unless it is transposed.
-	direct := p.kern.runS != nil && p.alpha == 1 && directOK
-	rs, ks := p.lda, 1
+	direct, kcMax := p.direct, p.kcMax
+	rs, ks := p.lda, 1 // op(a)(i, q) is a[i·rs + q·ks]
 	if p.transA {
 		rs, ks = 1, p.lda
 	}
-	inPlaceB := direct && !p.transB
-	kcMax := balanced(p.k, blockKC)
 	na := min(blockMC, roundUp(i1-i0, mr)) * kcMax
 	nb := kcMax * min(blockNC, roundUp(j1-j0, nr))
 	if direct {
 		na = mr * kcMax
 	}
-	if inPlaceB {
+	if p.inPlaceB {
 		nb = kcMax * nr
+	}
+	if p.shared != nil {
+		nb = 0
 	}
 	pooled, buf := getBuf[E](na + nb + mr*nr)
 	defer bufPool.Put(pooled)
@@ -181,14 +238,15 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 	for jc := j0; jc < j1; jc += blockNC {
 		nc := min(blockNC, j1-jc)
 		// Columns jc..jc+fullB-1 of op(b) are read in place, the others
-		// packed into pb.
-		fullB := 0
-		if inPlaceB {
-			fullB = nc / nr * nr
-		}
+		// packed into pb (or found packed in p.shared).
+		fullB := p.fullB(nc)
 		for pc := 0; pc < p.k; pc += kcMax {
 			kc := min(kcMax, p.k-pc)
-			if fullB < nc {
+			switch {
+			case fullB == nc:
+			case p.shared != nil:
+				pb = p.sharedB(jc, pc)
+			default:
 				p.packB(pb, pc, kc, jc+fullB, nc-fullB)
 			}
 			for ic := i0; ic < i1; ic += blockMC {

@@ -148,17 +148,22 @@ func TestGemmDeterministicAcrossThreads(t *testing.T) {
 		// GOMAXPROCS and the size allow.
 		for _, sz := range [][3]int{{20, 30, 40}, {100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {300, 200, 150}, {130, 400, 170}} {
 			m, n, k := sz[0], sz[1], sz[2]
-			a, b := RandN[float32](r, 1, m, k), RandN[float32](r, 1, k, n)
-			one := func(procs int) *Tensor[float32] {
-				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-				return MatMul(a, b)
-			}
-			c1 := one(1)
-			for _, procs := range []int{2, 2, 3, 4} {
-				c := one(procs)
-				for i := range c1.Data {
-					if c1.Data[i] != c.Data[i] {
-						t.Fatalf("%v: element %d is %v with 1 thread, %v with %d", sz, i, c1.Data[i], c.Data[i], procs)
+			for _, tb := range []bool{false, true} {
+				a, b := RandN[float32](r, 1, m, k), RandN[float32](r, 1, k, n)
+				if tb {
+					b = RandN[float32](r, 1, n, k)
+				}
+				one := func(procs int) *Tensor[float32] {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+					return MatMulTo(New[float32](m, n), a, b, false, tb)
+				}
+				c1 := one(1)
+				for _, procs := range []int{2, 2, 3, 4} {
+					c := one(procs)
+					for i := range c1.Data {
+						if c1.Data[i] != c.Data[i] {
+							t.Fatalf("%v transB=%v: element %d is %v with 1 thread, %v with %d", sz, tb, i, c1.Data[i], c.Data[i], procs)
+						}
 					}
 				}
 			}
