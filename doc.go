@@ -8,7 +8,7 @@
 // those above it in this list:
 //
 //	rng        the Mersenne Twister, seeded as numpy and Python seed it
-//	tensor     Tensor[T] for float32 and float64: shapes, matrix products, elementwise ops
+//	tensor     Tensor[T] for float32 and float64: shapes, matrix products, elementwise ops, Parallel
 //	nn         Layer (Forward, Backward, Params), Linear, activations, Dropout, BatchNorm,
 //	           Conv2D, MaxPool2D, Flatten, Sequential, initializers, architecture specs
 //	loss       softmax with cross-entropy, sigmoid with binary cross-entropy, MSE

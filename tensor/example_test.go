@@ -20,3 +20,29 @@ func Example() {
 	//  [0.6 -0.8]]
 	// [0 0] [3.2 -1.6]
 }
+
+// squares is a pass over xs cut into chunks for tensor.Parallel: each
+// chunk writes only its own elements and its own partial sum.
+type squares struct {
+	xs   []float64
+	sums []float64 // one per chunk
+}
+
+func (s *squares) RunChunk(i int) {
+	n, chunks := len(s.xs), len(s.sums)
+	for j := i * n / chunks; j < (i+1)*n/chunks; j++ {
+		s.xs[j] *= s.xs[j]
+		s.sums[i] += s.xs[j]
+	}
+}
+
+func ExampleParallel() {
+	s := &squares{xs: []float64{1, 2, 3, 4, 5, 6, 7, 8}, sums: make([]float64, 4)}
+	tensor.Parallel(s, len(s.sums)) // on up to GOMAXPROCS goroutines
+	total := 0.0
+	for _, v := range s.sums { // summed in a fixed order: the same bits every time
+		total += v
+	}
+	fmt.Println(s.xs, total)
+	// Output: [1 4 9 16 25 36 49 64] 204
+}

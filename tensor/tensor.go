@@ -13,6 +13,11 @@
 // inputs when the doc says so. Other functions allocate their result. Inputs
 // are never modified. Shape misuse is a programmer's mistake and panics with
 // a message that starts with "tensor:" and names the shapes involved.
+//
+// Large products and elementwise passes run in chunks on Parallel, on the
+// calling goroutine and on helper goroutines (up to GOMAXPROCS in all)
+// that the package keeps; other packages use Parallel for their own large
+// passes. Results have the same bits whatever GOMAXPROCS is.
 package tensor
 
 import (
