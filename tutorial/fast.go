@@ -15,26 +15,33 @@ import (
 // (affineSmall) while W has fewer than 256 elements, and blocks larger
 // products, in another order. The fast path reproduces the first order
 // only, so it serves networks whose W1 and W2 both stay below the bound
-// (the tutorial's 2-2-2, and up to 2-127-2).
+// (the tutorial's 2-2-2, and up to 2-127-2). The backward pass's products
+// (dz·W2ᵀ, and the outer products of the weights' gradients) are then
+// small for tensor.MatMulTo too, which sums them in the same way
+// (gemmSmall).
 const fastMax = 256
 
-// fast64 is the numerical gradient and the training loop of a float64
-// TwoLayerNet on one case at a time, on plain slices: the arithmetic of
-// the generic path (numgrad.LayersGradient over the layers, Learn's update
-// and loss), operation for operation and in the same order, so the bits
-// are the same, without the layers' and tensors' bookkeeping.
+// fast64 is the numerical gradient, the backpropagation (fastbackprop.go)
+// and the training loops of a float64 TwoLayerNet on one case at a time,
+// on plain slices: the arithmetic of the generic path
+// (numgrad.LayersGradient over the layers, or the layers' Forward and
+// Backward; Learn's update and loss), operation for operation and in the
+// same order, so the bits are the same, without the layers' and tensors'
+// bookkeeping.
 //
-// Like LayersGradient it takes exact shortcuts: a perturbation of W1 or b1
-// recomputes only the hidden unit it touches, one of W2 or b2 only the
-// logit it touches, and the perturbations of a weight that multiplies an
-// input of exactly 0 leave the pre-activation bitwise unchanged and give
-// the unperturbed loss. Beyond them it saves time in two ways that change
-// no result: it runs the plus and minus sides of a central difference side
-// by side (each is a long chain of dependent operations, exponential,
-// division, logarithm, and the processor overlaps two independent
-// chains), and it remembers the exponentials and logarithms it took
-// (memo), since different perturbations often give a unit the same
-// rounded value.
+// For the numerical gradient, like LayersGradient it takes exact
+// shortcuts: a perturbation of W1 or b1 recomputes only the hidden unit it
+// touches, one of W2 or b2 only the logit it touches, and the
+// perturbations of a weight that multiplies an input of exactly 0 leave
+// the pre-activation bitwise unchanged and give the unperturbed loss.
+// Beyond them it saves time in two ways that change no result: it runs the
+// plus and minus sides of a central difference side by side (each is a
+// long chain of dependent operations, exponential, division, logarithm,
+// and the processor overlaps two independent chains), and it remembers the
+// exponentials and logarithms it took (memo), since different
+// perturbations often give a unit the same rounded value. Backpropagation
+// runs side by side the loss of one step's case after the update and the
+// forward pass of the next step's case.
 type fast64 struct {
 	in, hid, out     int
 	w1, b1, w2, b2   []float64 // the parameters' values, aliased
@@ -48,6 +55,12 @@ type fast64 struct {
 	f0       float64
 
 	z1, z2, e1, e2 []float64 // scratch [out]: perturbed logits, exponentials
+
+	// Backpropagation (fastbackprop.go): the probabilities p [out], the
+	// logits' gradient dz [out] and the loss's weights w [out], the hidden
+	// pre-activations' gradient da [hid].
+	p, dz, w, da []float64
+	ha, za, pa   []float64 // forwardPair's other case: hidden outputs, logits, probabilities
 
 	exp, log memo
 }
@@ -81,6 +94,8 @@ func (n *TwoLayerNet[T]) fast(x, t *tensor.Tensor[T]) *fast64 {
 			a: make([]float64, hid), hv: make([]float64, hid),
 			z: make([]float64, out), z1: make([]float64, out), z2: make([]float64, out),
 			e1: make([]float64, out), e2: make([]float64, out),
+			p: make([]float64, out), dz: make([]float64, out), w: make([]float64, out),
+			da: make([]float64, hid), ha: make([]float64, hid), za: make([]float64, out), pa: make([]float64, out),
 		}
 		n.fastState = f
 	}

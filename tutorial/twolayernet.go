@@ -150,10 +150,19 @@ func (n *TwoLayerNet[T]) NumericalGradient(x, t *tensor.Tensor[T]) {
 }
 
 // Gradient stores in each parameter's Grad the gradient of Loss(x, t) by
-// backpropagation and returns the loss.
+// backpropagation and returns the loss. (On one case, a float64 network
+// under the size bound of NumericalGradient's fused path takes a fused
+// path too, with the same bits: see fastbackprop.go.)
 func (n *TwoLayerNet[T]) Gradient(x, t *tensor.Tensor[T]) float64 {
 	if x.Rank() == 1 {
 		x, t = asBatch(x), asBatch(t)
+	}
+	if x.Rows() == 1 && t.Rows() == 1 {
+		if f := n.fast(x, t); f != nil {
+			f.forward(any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data)
+			f.backward(false, 0)
+			return f.crossEntropy()
+		}
 	}
 	l := n.last.Forward(n.logits(x), t)
 	d := n.affine2.Backward(n.last.Backward())
@@ -167,8 +176,10 @@ func (n *TwoLayerNet[T]) Gradient(x, t *tensor.Tensor[T]) float64 {
 // every parameter by -lr · gradient; then evaluates the loss on that case
 // with the updated parameters and passes it to record (if not nil) with the
 // step number, counting from 0. It returns ctx's error if ctx ends first,
-// looking at it every 1024 steps. With the numerical gradient it takes
-// NumericalGradient's fused path where that applies.
+// looking at it every 1024 steps. It takes NumericalGradient's or
+// Gradient's fused path where that applies, which keeps a case's forward
+// pass from one step to the next and may draw the next step's case before
+// calling record: record must not change n or draw from pick.
 func (n *TwoLayerNet[T]) Learn(ctx context.Context, x, t *tensor.Tensor[T], steps int, lr float64, method Method, pick *rng.MT, record func(step int, loss float64)) error {
 	if x.Rows() != t.Rows() {
 		panic(fmt.Sprintf("tutorial: %d input cases but %d targets", x.Rows(), t.Rows()))
@@ -176,9 +187,13 @@ func (n *TwoLayerNet[T]) Learn(ctx context.Context, x, t *tensor.Tensor[T], step
 	if method != Numerical && method != Backprop {
 		panic(fmt.Sprintf("tutorial: unknown method %v", method))
 	}
-	if method == Numerical && x.Rank() == 2 && t.Rank() == 2 {
+	if x.Rank() == 2 && t.Rank() == 2 {
 		if f := n.fast(x, t); f != nil {
-			return f.learn(ctx, any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data, steps, lr, pick, record)
+			xd, td := any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data
+			if method == Numerical {
+				return f.learn(ctx, xd, td, steps, lr, pick, record)
+			}
+			return f.learnBackprop(ctx, xd, td, steps, lr, pick, record)
 		}
 	}
 	xs, ts := rowsOf(x), rowsOf(t)
