@@ -148,10 +148,12 @@ func (h *helper) post(t *task) {
 var team struct {
 	busy    atomic.Bool  // a product is using the helpers
 	alone   atomic.Int64 // products still to run without them, after a stall
-	mu      sync.Mutex   // guards helpers and stalls
+	mu      sync.Mutex   // guards helpers
 	helpers []*helper
-	stalls  int // see stallMin
-	clean   int // products with helpers since the last stall or forgiveness
+
+	// Under busy (see stallMin): the stalls in the current streak (0 for
+	// none yet), and the products run with the helpers since the last one.
+	stalls, since int
 }
 
 // Parallel runs c.RunChunk(i) for i = 0..n-1 and returns when all are
@@ -167,9 +169,7 @@ var team struct {
 func Parallel(c Chunker, n int) {
 	procs := runtime.GOMAXPROCS(0)
 	if n < 2 || procs < 2 || team.alone.Load() > 0 && team.alone.Add(-1) >= 0 || !team.busy.CompareAndSwap(false, true) {
-		for i := 0; i < n; i++ {
-			c.RunChunk(i)
-		}
+		runAlone(c, n)
 		return
 	}
 	helpers := teamHelpers(min(procs, n) - 1)
@@ -187,6 +187,7 @@ func Parallel(c Chunker, n int) {
 	for _, h := range helpers {
 		h.post(t)
 	}
+	team.since++
 	start := time.Now()
 	t.work(0)
 	// The chunks not finished yet are running on helpers, which are awake,
@@ -199,17 +200,15 @@ func Parallel(c Chunker, n int) {
 				runtime.Gosched()
 			}
 		}
-		waited := time.Since(start) - worked
-		team.mu.Lock()
-		if waited > 4*worked+stallMin {
-			team.alone.Store(aloneAfterStall << team.stalls)
-			team.stalls = min(team.stalls+1, maxStalls)
-			team.clean = 0
-		} else if team.clean++; team.clean == forgiveAfter && team.stalls > 0 {
-			team.stalls--
-			team.clean = 0
+		if waited := time.Since(start) - worked; waited > 4*worked+stallMin {
+			if team.stalls > 0 && team.since < stallWindow {
+				team.stalls = min(team.stalls+1, maxStalls)
+			} else {
+				team.stalls = 1
+			}
+			team.alone.Store(aloneAfterStall << (team.stalls - 1))
+			team.since = 0
 		}
-		team.mu.Unlock()
 	}
 	p := t.panic.Load()
 	t.release()
@@ -221,18 +220,45 @@ func Parallel(c Chunker, n int) {
 
 // When the caller of Parallel, done with its chunks, waits for a helper
 // much longer than the chunks take (more than four times its own work and
-// stallMin), the helper's thread has lost its core, to another process on a
-// busy machine. Waiting on it costs more than the team gains, so the next
+// stallMin), the helper's thread has lost its core: for a moment (the
+// garbage collector's turn, say) or for good, to another process on a busy
+// machine. Waiting on it costs more than the team gains, so the next
 // aloneAfterStall·2^s products run on their callers alone (and the helpers,
-// idle, go to sleep and leave the cores to the others), s counting the
-// stalls so far, up to maxStalls; forgiveAfter products that meet their
-// helpers in time count one stall off.
+// idle, go to sleep and leave the cores to the others), where s counts the
+// stalls that came within stallWindow products of the one before, up to
+// maxStalls: a lone stall costs a few products, a busy machine soon sends
+// nearly everything to run alone.
 const (
 	stallMin        = 200 * time.Microsecond
-	aloneAfterStall = 64
+	aloneAfterStall = 16
+	stallWindow     = 1024
 	maxStalls       = 12
-	forgiveAfter    = 4096
 )
+
+// runAlone runs chunks 0..n-1 of c on the caller, in order, all of them
+// even if some panic, and then panics with the first panic's value.
+func runAlone(c Chunker, n int) {
+	var first *chunkPanic
+	for i := 0; i < n; i++ {
+		if p := runChunk(c, i); p != nil && first == nil {
+			first = p
+		}
+	}
+	if first != nil {
+		panic(first.value)
+	}
+}
+
+// runChunk runs chunk i of c and returns its panic, if it panics.
+func runChunk(c Chunker, i int) (p *chunkPanic) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = &chunkPanic{r}
+		}
+	}()
+	c.RunChunk(i)
+	return nil
+}
 
 // teamHelpers returns n helpers, starting those that do not run yet.
 func teamHelpers(n int) []*helper {

@@ -108,15 +108,29 @@ func TestParallelGoesAloneAfterAStall(t *testing.T) {
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	defer resetTeam()
-	for try := 0; team.alone.Load() == 0; try++ {
-		if try == 50 {
-			t.Fatal("in 50 tries, a sleeping chunk on a helper never counted as a stall")
+	resetTeam()
+	stall := func() {
+		t.Helper()
+		team.alone.Store(0) // as if the products to run alone had run
+		for try := 0; team.alone.Load() == 0; try++ {
+			if try == 50 {
+				t.Fatal("in 50 tries, a sleeping chunk on a helper never counted as a stall")
+			}
+			Parallel(sleepy{}, 2)
 		}
-		resetTeam()
-		Parallel(sleepy{}, 2)
 	}
+	stall()
 	if got := team.alone.Load(); got != aloneAfterStall {
 		t.Fatalf("after one stall, %d products are to run alone, want %d", got, aloneAfterStall)
+	}
+	stall() // soon after the first: twice as many
+	if got := team.alone.Load(); got != 2*aloneAfterStall {
+		t.Fatalf("after two stalls in a row, %d products are to run alone, want %d", got, 2*aloneAfterStall)
+	}
+	team.since = stallWindow // long after: a new streak
+	stall()
+	if got := team.alone.Load(); got != aloneAfterStall {
+		t.Fatalf("after a stall long after the last, %d products are to run alone, want %d", got, aloneAfterStall)
 	}
 	c := &counts{n: make([]atomic.Int32, 4)}
 	Parallel(c, 4)
@@ -145,10 +159,11 @@ func (sleepy) RunChunk(i int) {
 
 // resetTeam forgets the stalls the team has seen.
 func resetTeam() {
-	team.mu.Lock()
+	for !team.busy.CompareAndSwap(false, true) {
+	}
 	team.alone.Store(0)
-	team.stalls, team.clean = 0, 0
-	team.mu.Unlock()
+	team.stalls, team.since = 0, 0
+	team.busy.Store(false)
 }
 
 // panicky is a Chunker whose chunk 2 panics; it counts the others.
