@@ -29,23 +29,18 @@ func detectAVX2FMA() bool {
 	return ebx7&avx2 != 0
 }
 
-// dgemm6x8 and sgemm6x16 are the AVX2/FMA micro-kernels (see kernel.run):
-// a 6×8 float64 tile in twelve YMM accumulators, and a 6×16 float32 one.
+// dgemm6x8 and sgemm6x16s are the AVX2/FMA micro-kernels (see kernel.run
+// and kernel.runS): a 6×8 float64 tile in twelve YMM accumulators, and a
+// 6×16 float32 one.
 // k must be at least 1.
 //
 //go:noescape
 func dgemm6x8(k int, a, b, c *float64, ldc int)
 
-//go:noescape
-func sgemm6x16(k int, a, b, c *float32, ldc int)
-
 var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []float64, ldc int) {
 	_, _, _ = a[6*k-1], b[8*k-1], c[5*ldc+7] // bounds, checked once per tile
 	dgemm6x8(k, &a[0], &b[0], &c[0], ldc)
 }}
-
-//go:noescape
-func sgemm6x8h(k int, a, b, c *float32, ldc int)
 
 //go:noescape
 func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
@@ -55,10 +50,10 @@ func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, l
 
 var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15]
-	sgemm6x16(k, &a[0], &b[0], &c[0], ldc)
+	sgemm6x16s(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc) // packed panels
 }, half: func(k int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+7]
-	sgemm6x8h(k, &a[0], &b[0], &c[0], ldc)
+	sgemm6x8hs(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc)
 }, runS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
 	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+15], c[5*ldc+15]
 	sgemm6x16s(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)

@@ -3,10 +3,10 @@
 #include "textflag.h"
 
 // The micro-kernels of gemmBlocked (see kernel in gemm_blocked.go): per
-// step p, two YMM loads of the packed b row, six broadcasts of the packed
-// a column and twelve fused multiply-adds into the accumulators Y0-Y11
-// (row i in Y(2i), Y(2i+1)), four steps per loop; at the end the tile is
-// added to c, whose rows are ldc elements apart.
+// step p, YMM loads of the b row, broadcasts of the a column and fused
+// multiply-adds into the accumulators (dgemm6x8: twelve, row i in Y(2i),
+// Y(2i+1), four steps per loop; sgemm6x16s likewise, one step per loop);
+// at the end the tile is added to c, whose rows are ldc elements apart.
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
@@ -196,182 +196,13 @@ dgemm6x8_store:
 	VZEROUPPER
 	RET
 
-// func sgemm6x16(k int, a, b, c *float32, ldc int)
-TEXT ·sgemm6x16(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
-	CMPQ CX, $4
-	JLT sgemm6x16_tail
-sgemm6x16_loop4:
-	VMOVUPS 0(DI), Y12
-	VMOVUPS 32(DI), Y13
-	VBROADCASTSS 0(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS 4(SI), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS 8(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS 12(SI), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS 16(SI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS 20(SI), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
-	VMOVUPS 64(DI), Y12
-	VMOVUPS 96(DI), Y13
-	VBROADCASTSS 24(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS 28(SI), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS 32(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS 36(SI), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS 40(SI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS 44(SI), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
-	VMOVUPS 128(DI), Y12
-	VMOVUPS 160(DI), Y13
-	VBROADCASTSS 48(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS 52(SI), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS 56(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS 60(SI), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS 64(SI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS 68(SI), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
-	VMOVUPS 192(DI), Y12
-	VMOVUPS 224(DI), Y13
-	VBROADCASTSS 72(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS 76(SI), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS 80(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS 84(SI), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS 88(SI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS 92(SI), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
-	ADDQ $96, SI
-	ADDQ $256, DI
-	SUBQ $4, CX
-	CMPQ CX, $4
-	JGE sgemm6x16_loop4
-sgemm6x16_tail:
-	TESTQ CX, CX
-	JLE sgemm6x16_store
-sgemm6x16_loop1:
-	VMOVUPS 0(DI), Y12
-	VMOVUPS 32(DI), Y13
-	VBROADCASTSS 0(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS 4(SI), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS 8(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS 12(SI), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS 16(SI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS 20(SI), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ sgemm6x16_loop1
-sgemm6x16_store:
-	VADDPS (DX), Y0, Y0
-	VMOVUPS Y0, (DX)
-	VADDPS 32(DX), Y1, Y1
-	VMOVUPS Y1, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y2, Y2
-	VMOVUPS Y2, (DX)
-	VADDPS 32(DX), Y3, Y3
-	VMOVUPS Y3, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y4, Y4
-	VMOVUPS Y4, (DX)
-	VADDPS 32(DX), Y5, Y5
-	VMOVUPS Y5, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y6, Y6
-	VMOVUPS Y6, (DX)
-	VADDPS 32(DX), Y7, Y7
-	VMOVUPS Y7, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y8, Y8
-	VMOVUPS Y8, (DX)
-	VADDPS 32(DX), Y9, Y9
-	VMOVUPS Y9, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y10, Y10
-	VMOVUPS Y10, (DX)
-	VADDPS 32(DX), Y11, Y11
-	VMOVUPS Y11, 32(DX)
-	VZEROUPPER
-	RET
-
 // func sgemvRow(k int, a, b *float32, ldb int, c *float32, mask *int32)
 //
 // The row kernel of gemvRows: c[j] += Σ_p a[p]·b[p·ldb+j] for the columns
 // j < 32 that mask (32 int32, -1 for a column to compute, 0 to leave)
 // selects, with b read in place (masked loads never touch the columns left
 // out). Each column is accumulated in a register from 0 with one fused
-// multiply-add per p and then added to c: the operations sgemm6x16 does on
+// multiply-add per p and then added to c: the operations sgemm6x16s does on
 // an element. k must be at least 1.
 TEXT ·sgemvRow(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -490,71 +321,15 @@ sgemvRow64_loop:
 	VZEROUPPER
 	RET
 
-// func sgemm6x8h(k int, a, b, c *float32, ldc int)
-//
-// The left half of sgemm6x16, for edge tiles of at most 8 columns: the
-// same packed panels (b's rows 16 elements apart, of which it reads the
-// first 8) and the same operations on each of the 6×8 elements it
-// computes; columns 8-15 of c are left alone.
-TEXT ·sgemm6x8h(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-sgemm6x8h_loop:
-	VMOVUPS 0(DI), Y12
-	VBROADCASTSS 0(SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VBROADCASTSS 4(SI), Y15
-	VFMADD231PS Y12, Y15, Y1
-	VBROADCASTSS 8(SI), Y14
-	VFMADD231PS Y12, Y14, Y2
-	VBROADCASTSS 12(SI), Y15
-	VFMADD231PS Y12, Y15, Y3
-	VBROADCASTSS 16(SI), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VBROADCASTSS 20(SI), Y15
-	VFMADD231PS Y12, Y15, Y5
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ sgemm6x8h_loop
-	VADDPS (DX), Y0, Y0
-	VMOVUPS Y0, (DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y1, Y1
-	VMOVUPS Y1, (DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y2, Y2
-	VMOVUPS Y2, (DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y3, Y3
-	VMOVUPS Y3, (DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y4, Y4
-	VMOVUPS Y4, (DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y5, Y5
-	VMOVUPS Y5, (DX)
-	VZEROUPPER
-	RET
-
 // func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
 //
-// sgemm6x16 with its operands read in place: element (i, p) of the 6×k
-// panel of op(a) is a[i·rs + p·ks] (rs = 1, ks = 6 is a packed panel;
+// The float32 micro-kernel: a 6×16 tile of c += the product of a 6×k
+// panel of op(a) and a k×16 panel of op(b), read where they lie: element
+// (i, p) of the first is a[i·rs + p·ks] (rs = 1, ks = 6 a packed panel;
 // rs = 1, ks = lda a transposed operand's rows; rs = lda, ks = 1 a plain
-// operand's rows), and row p of the k×16 panel of op(b) starts at b[p·bs]
-// (bs = 16 packed, ldb in place). The same operations on every element as
-// sgemm6x16. k must be at least 1.
+// operand's rows), and row p of the second starts at b[p·bs] (bs = 16
+// packed, ldb in place). Each element is a chain of fused multiply-adds
+// from 0 over p in order, then added to c. k must be at least 1.
 TEXT ·sgemm6x16s(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -642,7 +417,10 @@ sgemm6x16s_loop:
 
 // func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
 //
-// sgemm6x8h with op(a) read in place, as sgemm6x16s reads it.
+// The left half of sgemm6x16s, for edge tiles of at most 8 columns: the
+// same operands (of which it reads the first 8 columns of b) and the same
+// operations on each of the 6×8 elements it computes; columns 8-15 of c
+// are left alone.
 TEXT ·sgemm6x8hs(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -708,8 +486,8 @@ sgemm6x8hs_loop:
 // Two columns of a transposed product, 32 rows at a time, the rows in the
 // lanes: out[j·32 + i] = Σ_p a[p·lda + i]·b[p·bs + j] for i < 32, j < 2,
 // each a chain of fused multiply-adds from 0 over p in order, the
-// operations sgemm6x16 does on an element. For the edge panels of one or
-// two columns of xᵀ·dy, which sgemm6x8h would compute six rows at a time.
+// operations sgemm6x16s does on an element. For the edge panels of one or
+// two columns of xᵀ·dy, which sgemm6x8hs would compute six rows at a time.
 // k must be at least 1.
 TEXT ·sgemmT2x32(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
