@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/optim"
@@ -31,6 +32,22 @@ type MistakesOptions struct {
 	// Show is the number of misclassified digits drawn, the first ones in
 	// the test set's order.
 	Show int
+	// Trained, if not nil, is examined instead of a network trained here;
+	// Net, Limit, Epochs, Batch and LR are then unused, and no history.csv
+	// is written.
+	Trained *Trained
+}
+
+// Trained is a network trained elsewhere, for example one read with
+// model.Load, whose mistakes Mistakes draws.
+type Trained struct {
+	// Net maps a batch of MNIST images to 10 logits per image.
+	Net *nn.Sequential[float32]
+	// Input is the shape of one image as Net takes it: [784] (flattened)
+	// or [1 28 28].
+	Input []int
+	// Title names the network in the figure ("mnist.kiso").
+	Title string
 }
 
 // DefaultMistakes returns quick settings: the MLP trained for 5 epochs on
@@ -62,6 +79,7 @@ type Confusion struct {
 
 // MistakesResult is what Mistakes measured.
 type MistakesResult struct {
+	// Net names the network: MistakesOptions.Net, or Trained.Title.
 	Net     string  `json:"net"`
 	TestAcc float64 `json:"test_acc"`
 	// Mistakes holds every misclassified test digit in test-set order.
@@ -76,7 +94,12 @@ type MistakesResult struct {
 // it gets wrong, each captioned "label → prediction" (the mistakes figure),
 // listing all of them in mistakes.csv with the probability the network gave
 // its wrong answer, and the accuracy per epoch in history.csv.
+//
+// With o.Trained set it trains nothing and examines that network instead.
 func Mistakes(ctx context.Context, o MistakesOptions) (*MistakesResult, error) {
+	if o.Trained != nil {
+		return examineTrained(ctx, o)
+	}
 	var spec nn.Spec
 	var init nn.Init
 	switch o.Net {
@@ -117,12 +140,46 @@ func Mistakes(ctx context.Context, o MistakesOptions) (*MistakesResult, error) {
 	if err := s.writeHistory(c); err != nil {
 		return nil, err
 	}
+	return s.mistakes(ctx, net, testSet, o.Net, netTitles[o.Net], o.Show)
+}
+
+// examineTrained is Mistakes for o.Trained.
+func examineTrained(ctx context.Context, o MistakesOptions) (*MistakesResult, error) {
+	t := o.Trained
+	flat := slices.Equal(t.Input, []int{784})
+	if t.Net == nil || !flat && !slices.Equal(t.Input, []int{1, 28, 28}) {
+		return nil, fmt.Errorf("experiment: mistakes: the network takes inputs of shape %v, not MNIST images ([784] or [1 28 28])", t.Input)
+	}
+	if o.Show < 1 {
+		return nil, fmt.Errorf("experiment: mistakes: invalid options (show %d)", o.Show)
+	}
+	s, err := start(o.Common, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkFigure("mistakes"); err != nil {
+		return nil, err
+	}
+	_, testSet, err := loadMNIST(o.MNIST, 1, 0, flat)
+	if err != nil {
+		return nil, err
+	}
+	return s.mistakes(ctx, t.Net, testSet, t.Title, t.Title, o.Show)
+}
+
+// mistakes classifies every test image with net, which the result calls
+// name and the figure title, and writes mistakes.csv and the figure with
+// the first show mistakes.
+func (s *session) mistakes(ctx context.Context, net *nn.Sequential[float32], testSet *data.Set[float32], name, title string, show int) (*MistakesResult, error) {
 	logits, err := train.Predict(ctx, net, testSet.X, evalBatch)
 	if err != nil {
 		return nil, err
 	}
+	if sh := logits.Shape(); len(sh) != 2 || sh[1] != 10 {
+		return nil, fmt.Errorf("experiment: mistakes: the network gives outputs of shape %v for %d images, want 10 logits per image", sh, testSet.Len())
+	}
 	probs := loss.Softmax(logits)
-	res := &MistakesResult{Net: o.Net}
+	res := &MistakesResult{Net: name}
 	counts := map[[2]int]int{}
 	for i, p := range tensor.ArgmaxRows(probs) {
 		if label := int(testSet.Y.Data[i]); p != label {
@@ -130,7 +187,7 @@ func Mistakes(ctx context.Context, o MistakesOptions) (*MistakesResult, error) {
 			counts[[2]int{label, p}]++
 		}
 	}
-	res.TestAcc = 1 - float64(len(res.Mistakes))/float64(testSet.Len())
+	res.TestAcc = float64(testSet.Len()-len(res.Mistakes)) / float64(testSet.Len()) // as train.Evaluate counts
 	for k, n := range counts {
 		res.Confusions = append(res.Confusions, Confusion{Label: k[0], Pred: k[1], Count: n})
 	}
@@ -138,16 +195,17 @@ func Mistakes(ctx context.Context, o MistakesOptions) (*MistakesResult, error) {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Pred, b.Pred))
 	})
 	res.Confusions = res.Confusions[:min(5, len(res.Confusions))]
-	if err := s.writeMistakes(res, testSet.X, o); err != nil {
+	if err := s.writeMistakes(res, testSet.X, title, show); err != nil {
 		return nil, err
 	}
 	res.Files = s.files
 	return res, nil
 }
 
-// writeMistakes writes mistakes.csv and the mistakes figure; x holds the
-// test images.
-func (s *session) writeMistakes(res *MistakesResult, x *tensor.Tensor[float32], o MistakesOptions) error {
+// writeMistakes writes mistakes.csv and the mistakes figure, titled after
+// the network title, with the first showMax mistakes; x holds the test
+// images.
+func (s *session) writeMistakes(res *MistakesResult, x *tensor.Tensor[float32], title string, showMax int) error {
 	rows := make([][]string, len(res.Mistakes))
 	for i, m := range res.Mistakes {
 		rows[i] = []string{itoa(m.Index), itoa(m.Label), itoa(m.Pred), num(m.Prob)}
@@ -155,7 +213,7 @@ func (s *session) writeMistakes(res *MistakesResult, x *tensor.Tensor[float32], 
 	if err := s.writeCSV("mistakes.csv", []string{"index", "label", "prediction", "probability"}, rows); err != nil {
 		return err
 	}
-	show := res.Mistakes[:min(o.Show, len(res.Mistakes))]
+	show := res.Mistakes[:min(showMax, len(res.Mistakes))]
 	if len(show) == 0 {
 		return nil // a perfect score leaves nothing to draw
 	}
@@ -172,7 +230,7 @@ func (s *session) writeMistakes(res *MistakesResult, x *tensor.Tensor[float32], 
 	return s.figure("mistakes", func(path string) error {
 		return plot.ImageGrid(path, plot.ImageGridOptions{
 			Title: fmt.Sprintf("%s: the first %d of %d misclassified test digits (label → prediction)",
-				netTitles[res.Net], len(show), len(res.Mistakes)),
+				title, len(show), len(res.Mistakes)),
 			Images: images, H: 28, W: 28, Cols: 10, Captions: captions, Colormap: plot.InvertedGray, Global: true,
 		})
 	})

@@ -2,9 +2,15 @@ package experiment
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kiso-go/kiso/loss"
+	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/rng"
+	"github.com/kiso-go/kiso/train"
 )
 
 func TestMistakes(t *testing.T) {
@@ -22,7 +28,7 @@ func TestMistakes(t *testing.T) {
 			}
 			checkFiles(t, o.Out, res.Files, "history.csv", "mistakes.csv", "mistakes.png")
 			t.Logf("%s: test accuracy %.3f, %d mistakes", net, res.TestAcc, len(res.Mistakes))
-			if got := 1 - float64(len(res.Mistakes))/10000; got != res.TestAcc {
+			if got := float64(10000-len(res.Mistakes)) / 10000; got != res.TestAcc {
 				t.Errorf("%d mistakes in 10000 but test accuracy %v", len(res.Mistakes), res.TestAcc)
 			}
 			if len(res.Mistakes) < o.Show {
@@ -55,5 +61,59 @@ func TestMistakes(t *testing.T) {
 				t.Errorf("confusions %+v count more than the %d mistakes", res.Confusions, len(res.Mistakes))
 			}
 		})
+	}
+}
+
+// TestMistakesTrained examines networks built elsewhere, in both input
+// layouts: the accuracy Mistakes reports must be train.Evaluate's on the
+// same test set, and it trains nothing (no history.csv).
+func TestMistakesTrained(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec nn.Spec
+		flat bool
+	}{
+		{"mlp", nn.MLP(784, []int{30}, 10, nn.ReLU, nn.MLPOptions{}), true},
+		{"simpleconvnet", nn.SimpleConvNet(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultMistakes()
+			o.Common = common(t)
+			o.Show = 5
+			net, err := nn.Build[float32](tc.spec, nn.He, rng.NewNumpy(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Trained = &Trained{Net: net, Input: tc.spec.Input, Title: "an untrained " + tc.name}
+			res, err := Mistakes(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFiles(t, o.Out, res.Files, "mistakes.csv", "mistakes.png")
+			_, testSet, err := loadMNIST(o.MNIST, 1, 0, tc.flat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			met, err := train.Evaluate[float32](context.Background(), net, &loss.SoftmaxCrossEntropy[float32]{}, testSet, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %d mistakes, accuracy %.4f", res.Net, len(res.Mistakes), res.TestAcc)
+			if res.Net != o.Trained.Title || res.TestAcc != met.Accuracy || len(res.Mistakes) != 10000-int(math.Round(met.Accuracy*10000)) {
+				t.Errorf("%q: accuracy %v with %d mistakes, train.Evaluate says %v", res.Net, res.TestAcc, len(res.Mistakes), met.Accuracy)
+			}
+		})
+	}
+	o := DefaultMistakes()
+	o.Common = common(t)
+	xor, _ := nn.Build[float32](nn.MLP(2, []int{4}, 2, nn.Sigmoid, nn.MLPOptions{}), nn.He, rng.NewNumpy(1))
+	o.Trained = &Trained{Net: xor, Input: []int{2}, Title: "xor"}
+	if _, err := Mistakes(context.Background(), o); err == nil || !strings.Contains(err.Error(), "not MNIST images") {
+		t.Errorf("a network of 2 inputs: %v", err)
+	}
+	five, _ := nn.Build[float32](nn.MLP(784, []int{4}, 5, nn.ReLU, nn.MLPOptions{}), nn.He, rng.NewNumpy(1))
+	o.Trained = &Trained{Net: five, Input: []int{784}, Title: "five"}
+	if _, err := Mistakes(context.Background(), o); err == nil || !strings.Contains(err.Error(), "want 10 logits") {
+		t.Errorf("a network of 5 outputs: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -103,7 +104,8 @@ func (r *FiltersResult) Tables() []Table {
 
 // Tables returns the accuracy and the most frequent confusions.
 func (r *MistakesResult) Tables() []Table {
-	t := Table{Title: fmt.Sprintf("%s: test accuracy %s, %d mistakes; the most frequent", netTitles[r.Net], pct(r.TestAcc), len(r.Mistakes)),
+	title := cmp.Or(netTitles[r.Net], r.Net) // a trained network goes by its own title
+	t := Table{Title: fmt.Sprintf("%s: test accuracy %s, %d mistakes; the most frequent", title, pct(r.TestAcc), len(r.Mistakes)),
 		Header: []string{"label", "predicted", "count"}}
 	for _, c := range r.Confusions {
 		t.Rows = append(t.Rows, []string{itoa(c.Label), itoa(c.Pred), itoa(c.Count)})

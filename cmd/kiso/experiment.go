@@ -20,6 +20,7 @@ import (
 
 	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/experiment"
+	"github.com/kiso-go/kiso/model"
 )
 
 func init() { extraCommands = append(extraCommands, newExperimentCmd) }
@@ -36,6 +37,9 @@ type experimentOptions struct {
 
 	Steps, Epochs, Limit, Trials, Scales, Show int
 	Net                                        string
+	// Model is a .kiso file whose mistakes are drawn instead of training
+	// a network (mistakes only).
+	Model string
 }
 
 // experimentInfo names an experiment, says what it does, and lists the
@@ -53,7 +57,7 @@ var experimentNames = []experimentInfo{
 	{"overfit", "300 images, 7 layers: no regularization, weight decay, dropout", []string{"epochs", "limit"}},
 	{"search", "random search of learning rate and weight decay", []string{"epochs", "limit", "trials", "show"}},
 	{"filters", "SimpleConvNet's first-layer filters before and after training", []string{"epochs", "limit"}},
-	{"mistakes", "a grid of misclassified test digits", []string{"epochs", "limit", "show", "net"}},
+	{"mistakes", "a grid of misclassified test digits", []string{"epochs", "limit", "show", "net", "model"}},
 }
 
 func newExperimentCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -76,11 +80,13 @@ Experiments:
 --steps applies to optimizers and init; --epochs to the others; --limit is
 the number of training images (and, for optimizers and init, test images);
 --trials and --show to search; --scales to batchnorm; --net (mlp or
-simpleconvnet) and --show to mistakes. MNIST is fetched into the cache first
-if needed (see kiso data mnist).`,
+simpleconvnet) and --show to mistakes, or --model FILE to draw the mistakes
+of a network trained on MNIST by kiso train instead of training one. MNIST
+is fetched into the cache first if needed (see kiso data mnist).`,
 		Example: `  kiso experiment optimizers
   kiso experiment search --trials 20 --epochs 20
-  kiso experiment mistakes --net simpleconvnet --epochs 2 --out /tmp/mistakes`,
+  kiso experiment mistakes --net simpleconvnet --epochs 2 --out /tmp/mistakes
+  kiso experiment mistakes --model mnist.kiso --show 20`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("%s takes one experiment name, got %d arguments (see kiso experiment --help)", cmd.CommandPath(), len(args))
@@ -106,6 +112,7 @@ if needed (see kiso data mnist).`,
 	f.IntVar(&o.Scales, "scales", 0, "weight scales from 1 to 1e-4 (default 16)")
 	f.IntVar(&o.Show, "show", 0, "trials or digits drawn (default 20 and 40)")
 	f.StringVar(&o.Net, "net", "mlp", "network of mistakes: mlp or simpleconvnet")
+	f.StringVar(&o.Model, "model", "", "mistakes of this .kiso model, trained on MNIST, instead of training one")
 	return cmd
 }
 
@@ -124,7 +131,7 @@ func (o *experimentOptions) validate(name string, changed func(string) bool) err
 	if i < 0 {
 		return usagef("unknown experiment %q: want one of %s", name, strings.Join(experimentList(), ", "))
 	}
-	for _, fl := range []string{"steps", "epochs", "limit", "trials", "scales", "show", "net"} {
+	for _, fl := range []string{"steps", "epochs", "limit", "trials", "scales", "show", "net", "model"} {
 		if changed(fl) && !slices.Contains(experimentNames[i].flags, fl) {
 			return usagef("--%s does not apply to %s (it takes --%s)", fl, name, strings.Join(experimentNames[i].flags, ", --"))
 		}
@@ -135,6 +142,16 @@ func (o *experimentOptions) validate(name string, changed func(string) bool) err
 	}{{"steps", o.Steps}, {"epochs", o.Epochs}, {"limit", o.Limit}, {"trials", o.Trials}, {"scales", o.Scales}, {"show", o.Show}} {
 		if changed(v.flag) && v.n < 1 {
 			return usagef("--%s %d: must be at least 1", v.flag, v.n)
+		}
+	}
+	if changed("model") {
+		if o.Model == "" {
+			return usagef("--model: empty file name")
+		}
+		for _, fl := range []string{"epochs", "limit", "net"} {
+			if changed(fl) {
+				return usagef("--%s does not apply with --model: the model is already trained", fl)
+			}
 		}
 	}
 	if o.Limit > 60000 {
@@ -184,6 +201,14 @@ func runExperiment(ctx context.Context, name string, o *experimentOptions, chang
 		progress = stderr
 	}
 	formats, _ := o.formats()
+	var trained *experiment.Trained
+	if o.Model != "" {
+		m, err := model.Load[float32](o.Model)
+		if err != nil {
+			return err
+		}
+		trained = &experiment.Trained{Net: m.Net, Input: m.Spec.Input, Title: filepath.Base(o.Model)}
+	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join("experiments", name)
@@ -195,7 +220,7 @@ func runExperiment(ctx context.Context, name string, o *experimentOptions, chang
 	bar := newExperimentProgress(progress, name)
 	c := experiment.Common{Out: out, Formats: formats, Seed: uint32(o.Seed), MNIST: dir, Progress: bar.report}
 	start := time.Now()
-	res, err := o.run(ctx, name, c, changed)
+	res, err := o.run(ctx, name, c, trained, changed)
 	bar.finish()
 	if err != nil {
 		return err
@@ -210,8 +235,8 @@ func runExperiment(ctx context.Context, name string, o *experimentOptions, chang
 }
 
 // run builds the experiment's options from its defaults and the flags
-// given, and runs it.
-func (o *experimentOptions) run(ctx context.Context, name string, c experiment.Common, changed func(string) bool) (experimentResult, error) {
+// given, and runs it; trained is the network of --model, if given.
+func (o *experimentOptions) run(ctx context.Context, name string, c experiment.Common, trained *experiment.Trained, changed func(string) bool) (experimentResult, error) {
 	set := func(flag string, dst *int, v int) {
 		if changed(flag) {
 			*dst = v
@@ -260,7 +285,7 @@ func (o *experimentOptions) run(ctx context.Context, name string, c experiment.C
 	case "mistakes":
 		e := experiment.DefaultMistakes()
 		e.Common = c
-		e.Net = o.Net
+		e.Net, e.Trained = o.Net, trained
 		set("epochs", &e.Epochs, o.Epochs)
 		set("limit", &e.Limit, o.Limit)
 		set("show", &e.Show, o.Show)

@@ -33,7 +33,8 @@ func TestExperimentCLI(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	for _, bad := range [][]string{{"experiment", "nope"}, {"experiment"}, {"experiment", "search", "--scales", "4"}} {
+	for _, bad := range [][]string{{"experiment", "nope"}, {"experiment"}, {"experiment", "search", "--scales", "4"},
+		{"experiment", "mistakes", "--model", "m.kiso", "--epochs", "2"}, {"experiment", "mistakes", "--model", ""}} {
 		if _, errs, code := runCLI(t, bad...); code != 2 || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, %q", bad, code, errs)
 		}

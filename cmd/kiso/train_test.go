@@ -227,6 +227,19 @@ func TestTrainMNISTSlice(t *testing.T) {
 		if code != 0 || e.Accuracy == nil || *e.Accuracy != *s.TestAccuracy {
 			t.Errorf("%s: eval of the saved model: %v, train reported %v", dtype, fmtPtr(e.Accuracy), *s.TestAccuracy)
 		}
+		// The mistakes experiment examines the saved model on the whole
+		// test set, as eval --limit 10000 does.
+		out, errs, code = runCLI(t, "experiment", "mistakes", "--model", m, "--out", t.TempDir(), "--json", "-q")
+		var x struct {
+			Result struct {
+				Net      string  `json:"net"`
+				TestAcc  float64 `json:"test_acc"`
+				Mistakes []any   `json:"mistakes"`
+			} `json:"result"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &x) != nil || x.Result.Net != "mnist.kiso" || x.Result.TestAcc != *s.TestAccuracy || len(x.Result.Mistakes) == 0 {
+			t.Errorf("%s: experiment mistakes --model: exit %d, %+v (eval: %v)\n%s", dtype, code, x.Result, *s.TestAccuracy, errs)
+		}
 	}
 	t.Logf("test accuracy: float32 %.4f, float64 %.4f", acc["float32"], acc["float64"])
 	if d := math.Abs(acc["float32"] - acc["float64"]); d > 0.005 {
