@@ -535,3 +535,63 @@ sgemmT2x32_loop:
 	VMOVUPS Y7, 224(DX)
 	VZEROUPPER
 	RET
+
+// func sdot2(k int, a, b0, b1 *float32, mask *int32, out *float32)
+//
+// Two dot products of length k over one row of a: out[0] = Σ_p a[p]·b0[p]
+// and out[1] = Σ_p a[p]·b1[p]. The terms are summed in sixteen lanes, lane
+// l taking the p with p mod 16 = l in increasing order, each a chain of
+// fused multiply-adds from 0; the last k mod 16 terms are loaded under
+// mask (that many selecting words, then zeros: sixteen words); the lanes
+// are then added in a fixed tree: l and l+8, then l and l+4, then l and
+// l+1, then l and l+2. k must be at least 1.
+TEXT ·sdot2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b0+16(FP), DI
+	MOVQ b1+24(FP), R9
+	MOVQ mask+32(FP), AX
+	MOVQ out+40(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ CX, BX
+	SHRQ $4, BX
+	JZ sdot2_tail
+sdot2_loop:
+	VMOVUPS 0(SI), Y4
+	VMOVUPS 32(SI), Y5
+	VFMADD231PS 0(DI), Y4, Y0
+	VFMADD231PS 0(R9), Y4, Y1
+	VFMADD231PS 32(DI), Y5, Y2
+	VFMADD231PS 32(R9), Y5, Y3
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R9
+	DECQ BX
+	JNZ sdot2_loop
+sdot2_tail:
+	VMOVDQU 0(AX), Y6
+	VMOVDQU 32(AX), Y7
+	VMASKMOVPS 0(SI), Y6, Y4
+	VMASKMOVPS 0(DI), Y6, Y8
+	VMASKMOVPS 0(R9), Y6, Y9
+	VFMADD231PS Y8, Y4, Y0
+	VFMADD231PS Y9, Y4, Y1
+	VMASKMOVPS 32(SI), Y7, Y5
+	VMASKMOVPS 32(DI), Y7, Y8
+	VMASKMOVPS 32(R9), Y7, Y9
+	VFMADD231PS Y8, Y5, Y2
+	VFMADD231PS Y9, Y5, Y3
+	VADDPS Y2, Y0, Y0
+	VADDPS Y3, Y1, Y1
+	VEXTRACTF128 $1, Y0, X2
+	VADDPS X2, X0, X0
+	VEXTRACTF128 $1, Y1, X3
+	VADDPS X3, X1, X1
+	VHADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVQ X0, 0(DX)
+	VZEROUPPER
+	RET
