@@ -63,16 +63,7 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 }, edgeT: func(k int, a []float32, lda int, b []float32, bs int, out []float32) {
 	_, _, _ = a[(k-1)*lda+31], b[(k-1)*bs+1], out[63]
 	sgemmT2x32(k, &a[0], lda, &b[0], bs, &out[0])
-}, dot2: func(k int, a, b0, b1 []float32, out *[2]float32) {
-	_, _, _ = a[k-1], b0[k-1], b1[k-1]
-	sdot2(k, &a[0], &b0[0], &b1[0], &gemvMask[64-k%16], &out[0])
 }}
-
-// sdot2 computes two dot products of one row (see kernel.dot2 and
-// gemm_amd64.s).
-//
-//go:noescape
-func sdot2(k int, a, b0, b1 *float32, mask *int32, out *float32)
 
 //go:noescape
 func sgemmT2x32(k int, a *float32, lda int, b *float32, bs int, out *float32)

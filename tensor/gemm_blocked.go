@@ -43,20 +43,11 @@ const (
 // most two columns 32 rows at a time, the rows in SIMD lanes: out[j·32 + i]
 // = Σ_q a[q·lda + i]·b[q·bs + j], i < 32, j < 2, with the operations run
 // gives each element (they are added to c after).
-//
-// dot2, if non-nil, computes two dot products of length k over the same
-// row a, out[0] = a·b0 and out[1] = a·b1, in an order of its own (see
-// dotCols). For op(a) not transposed and alpha 1, the one or two columns
-// of c past its last full panel of nr are computed with it, each element
-// a single dot product over all of k: the half kernel would spend on them
-// as long as on a full panel, with six chains too few to hide the
-// latency of its fused multiply-adds.
 type kernel[E float32 | float64] struct {
 	mr, nr      int
 	run, half   func(k int, a, b, c []E, ldc int)
 	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int)
 	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
-	dot2        func(k int, a, b0, b1 []E, out *[2]E)
 }
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
@@ -67,10 +58,7 @@ type kernel[E float32 | float64] struct {
 // runs of at most blockKC terms of nearly equal length (a function of k
 // alone); a run is accumulated in a register (with fused multiply-adds on
 // the SIMD kernels) and then added to the element; alpha multiplies
-// op(a)'s elements as they are packed. Where the SIMD kernel has dot2,
-// op(a) is not transposed and alpha is 1, the one or two columns past the
-// last full panel are each added a single dot product over all k terms
-// instead (see kernel.dot2). The bits therefore
+// op(a)'s elements as they are packed. The bits therefore
 // differ from gemmSmall's (by rounding only) and between the SIMD and the
 // portable kernels, but not between runs: the split between goroutines
 // follows tile boundaries, so every element is computed by the same
@@ -125,7 +113,6 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 	// share cache sets when read in place down a panel: those are packed.
 	p.inPlaceB = p.direct && !transB && ldb*int(unsafe.Sizeof(alpha)) <= inPlaceBMax
 	p.kcMax = balanced(k, blockKC)
-	p.dot = kern.dot2 != nil && !transA && alpha == 1
 	var shared *packBuf
 	if p.chunks > 1 && p.rows {
 		shared = p.packShared()
@@ -144,7 +131,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 // returns the pooled buffer to put back, or nil if nothing needs packing.
 func (p *part[E]) packShared() *packBuf {
 	nr := p.kern.nr
-	if p.inPlaceB && p.n%nr == p.dotCols(p.n) {
+	if p.inPlaceB && p.n%nr == 0 {
 		return nil
 	}
 	nPC := (p.k + p.kcMax - 1) / p.kcMax
@@ -154,7 +141,6 @@ func (p *part[E]) packShared() *packBuf {
 	p.shared = buf
 	for jc := 0; jc < p.n; jc += blockNC {
 		nc := min(blockNC, p.n-jc)
-		nc -= p.dotCols(nc)
 		full := p.fullB(nc)
 		for pc := 0; pc < p.k; pc += p.kcMax {
 			if full < nc {
@@ -170,15 +156,6 @@ func (p *part[E]) sharedB(jc, pc int) []E {
 	nPC := (p.k + p.kcMax - 1) / p.kcMax
 	i := (jc/blockNC*nPC + pc/p.kcMax) * p.slot
 	return p.shared[i : i+p.slot]
-}
-
-// dotCols returns how many of nc columns of c (from a multiple of nr), the
-// last ones, are computed by dotCols (kernel.dot2) rather than in panels.
-func (p *part[E]) dotCols(nc int) int {
-	if w := nc % p.kern.nr; p.dot && w <= 2 {
-		return w
-	}
-	return 0
 }
 
 // fullB returns how many of nc columns of op(b) (from a multiple of nr)
@@ -218,7 +195,6 @@ type part[E float32 | float64] struct {
 	lda, ldb, ldc  int
 	rows           bool
 	tiles, chunks  int
-	dot            bool // see kernel.dot2 and dotCols
 
 	// direct: full panels of op(a) are read in place (see kernel.runS),
 	// and so are full panels of op(b) if inPlaceB (op(b) not transposed).
@@ -258,22 +234,11 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 	if p.shared != nil {
 		nb = 0
 	}
-	nd := 0 // op(b)'s columns for dotCols
-	if p.dotCols(j1-j0) > 0 && !p.transB {
-		nd = 2 * p.k
-	}
-	pooled, buf := getBuf[E](na + nb + mr*nr + nd)
+	pooled, buf := getBuf[E](na + nb + mr*nr)
 	defer bufPool.Put(pooled)
-	pa, pb, tile, bd := buf[:na], buf[na:na+nb], buf[na+nb:na+nb+mr*nr], buf[na+nb+mr*nr:]
+	pa, pb, tile := buf[:na], buf[na:na+nb], buf[na+nb:]
 	for jc := j0; jc < j1; jc += blockNC {
 		nc := min(blockNC, j1-jc)
-		if w := p.dotCols(nc); w > 0 {
-			nc -= w
-			dotCols(p.kern.dot2, p.k, p.a[i0*p.lda:], p.lda, p.b, p.ldb, p.transB, jc+nc, w, p.c[i0*p.ldc:], p.ldc, i1-i0, bd)
-			if nc == 0 {
-				continue
-			}
-		}
 		// Columns jc..jc+fullB-1 of op(b) are read in place, the others
 		// packed into pb (or found packed in p.shared).
 		fullB := p.fullB(nc)
@@ -363,34 +328,6 @@ func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E) {
 			for r, v := range col {
 				p.c[(i+r)*p.ldc+j+jj] += v
 			}
-		}
-	}
-}
-
-// dotCols adds to columns j..j+w-1 (w ≤ 2) of the m rows of c (row
-// stride ldc) the products a·op(b) over all k terms, a [m, k] not
-// transposed (row stride lda), op(b) = b, or bᵀ if transB, with dot: each
-// element gets one dot product in dot's order. buf holds 2k elements for
-// op(b)'s columns when b is not transposed (a transposed b's rows are
-// read in place).
-func dotCols[E float32 | float64](dot func(k int, a, b0, b1 []E, out *[2]E), k int, a []E, lda int, b []E, ldb int, transB bool, j, w int, c []E, ldc, m int, buf []E) {
-	var b0, b1 []E
-	if transB {
-		b0, b1 = b[j*ldb:j*ldb+k], b[(j+w-1)*ldb:(j+w-1)*ldb+k]
-	} else {
-		b0, b1 = buf[:k], buf[k:2*k]
-		for q := range b0 {
-			row := b[q*ldb+j : q*ldb+j+w]
-			b0[q], b1[q] = row[0], row[w-1]
-		}
-	}
-	var out [2]E
-	for i := 0; i < m; i++ {
-		dot(k, a[i*lda:i*lda+k], b0, b1, &out)
-		row := c[i*ldc+j : i*ldc+j+w]
-		row[0] += out[0]
-		if w == 2 {
-			row[1] += out[1]
 		}
 	}
 }

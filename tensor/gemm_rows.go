@@ -12,18 +12,11 @@ const rowsMax = 2
 // first, then for each run of at most blockKC terms (the same runs), a sum
 // from 0 with one fused multiply-add per term, added to c. So the bits are
 // those of the blocked path, and a case's row of a layer's output does not
-// depend on the size of its batch. The one or two columns that
-// gemmBlocked computes as dot products (see kernel.dot2) are computed so
-// here too.
+// depend on the size of its batch.
 func rows(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	kc := balanced(k, blockKC)
-	nd := 0
-	if w := n % simdKernel32.nr; w <= 2 {
-		nd = w
-	}
-	n -= nd // the columns of the row kernels
 	for i := 0; i < m; i++ {
-		crow := c[i*ldc : i*ldc+n+nd]
+		crow := c[i*ldc : i*ldc+n]
 		switch {
 		case beta == 0:
 			clear(crow)
@@ -39,10 +32,5 @@ func rows(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32,
 				rowKernel32(run, arow[pc:], b[pc*ldb+j:], ldb, crow[j:], min(64, n-j))
 			}
 		}
-	}
-	if nd > 0 {
-		pooled, buf := getBuf[float32](2 * k)
-		dotCols(simdKernel32.dot2, k, a, lda, b, ldb, false, n, nd, c, ldc, m, buf)
-		bufPool.Put(pooled)
 	}
 }

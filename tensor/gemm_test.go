@@ -101,29 +101,6 @@ func TestGemmShapesTransposesScales(t *testing.T) {
 	})
 }
 
-func TestGemmDotColumns(t *testing.T) {
-	// The one or two columns past the last full panel of a product with
-	// op(a) not transposed and alpha 1 are dot products (kernel.dot2):
-	// every tail length k mod 16, one and two columns after zero, one and
-	// several panels, a block of columns past blockNC, one row (rows) and
-	// many, b plain and transposed, beta 0 and 1.
-	withKernels(t, func(t *testing.T) {
-		r := rng.NewNumpy(9)
-		for _, n := range []int{1, 2, 17, 18, 50, 2050} {
-			for _, k := range []int{256, 257, 263, 270, 271, 784} {
-				for _, m := range []int{1, 2, 7, 100} {
-					if m*n*k > 1<<20 {
-						continue
-					}
-					tb := (n+k+m)%2 == 1
-					checkGemm(t, r, m, n, k, false, tb, float32(1), float32(m%2))
-					checkGemm(t, r, m, n, k, false, !tb, float64(1), float64(m%2))
-				}
-			}
-		}
-	})
-}
-
 func TestGemmBlockedIgnoresNaNWithBetaZero(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		r := rng.NewNumpy(2)
