@@ -101,6 +101,28 @@ func TestGemmShapesTransposesScales(t *testing.T) {
 	})
 }
 
+func TestGemmEdgeColumns(t *testing.T) {
+	// Products whose last panel of columns holds one or two, as an MLP
+	// of width 50 or a two-class output layer has: k past blockKC with
+	// every run length, a block of columns past blockNC, one row (rows)
+	// and many, b plain and transposed, beta 0 and 1.
+	withKernels(t, func(t *testing.T) {
+		r := rng.NewNumpy(9)
+		for _, n := range []int{1, 2, 17, 18, 50, 2050} {
+			for _, k := range []int{256, 257, 263, 270, 271, 784} {
+				for _, m := range []int{1, 2, 7, 100} {
+					if m*n*k > 1<<20 {
+						continue
+					}
+					tb := (n+k+m)%2 == 1
+					checkGemm(t, r, m, n, k, false, tb, float32(1), float32(m%2))
+					checkGemm(t, r, m, n, k, false, !tb, float64(1), float64(m%2))
+				}
+			}
+		}
+	})
+}
+
 func TestGemmBlockedIgnoresNaNWithBetaZero(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		r := rng.NewNumpy(2)
