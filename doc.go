@@ -9,15 +9,29 @@
 //
 //	rng        the Mersenne Twister, seeded as numpy and Python seed it
 //	tensor     Tensor[T] for float32 and float64: shapes, matrix products, elementwise ops, Parallel
-//	nn         Layer (Forward, Backward, Params), Linear, activations, Dropout, BatchNorm,
-//	           Conv2D, MaxPool2D, Flatten, Sequential, initializers, architecture specs
+//	nn         Layer (Forward, Backward, Params), Linear, activations, GELU, Dropout, BatchNorm,
+//	           LayerNorm, Conv2D, MaxPool2D, Flatten, Embedding, attention, GPT, RNN, LSTM, GRU;
+//	           layer kinds that register themselves (config, shapes, build, export, one file
+//	           each), Sequential and composite modules (ResidualMLP), named architectures,
+//	           initializers
+//	autograd   define-by-run automatic differentiation (the third book's DeZero): Variable,
+//	           operations with forward and backward side by side, higher-order derivatives
 //	loss       softmax with cross-entropy, sigmoid with binary cross-entropy, MSE
 //	numgrad    central-difference gradients and the gradient check
-//	optim      SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, weight decay, schedules
+//	optim      SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, AdamW, weight decay, schedules,
+//	           gradient clipping
 //	data       datasets and batching: XOR, toy 2-D sets, CSV, MNIST
+//	text       corpora (Opticks, Go's source, any UTF-8 file, Moby-Dick), character
+//	           and byte-level BPE tokenizers, windows of tokens for language models;
+//	           word corpora (Brown, PTB), the toy sequence tasks (addition, dates)
 //	tutorial   the tutorial's TwoLayerNet, reproduced exactly
 //	train      the training loop, evaluation, history, observers, checkpoints
-//	model      .kiso model files (safetensors) and exporters
+//	lm         language models over token streams: random-window and BPTT batches, the GPT's
+//	           training loop, full validation loss, sampling with a key/value cache
+//	model      .kiso model files (safetensors); ONNX and PyTorch export, each layer writing itself
+//	word2vec   CBOW and skip-gram with negative sampling; neighbours, analogies, projections
+//	seq2seq    LSTM encoder-decoders (reversed input, peeky, attention) for the toy sequence tasks
+//	rnnlm      the book's training of recurrent language models (nn.LSTMLM): BPTT streams, perplexity, sampling
 //	plot       loss curves, decision boundaries and other figures (gonum/plot)
 //	experiment the curriculum's comparison experiments
 //	playground the live training page served by kiso serve

@@ -117,6 +117,18 @@ measure_torch_infer() {
 	) | sed -nE 's/.*us_per_sample=([0-9.]+).*/\1/p'
 }
 
+# DeepConvNet, Adam, batch 100: seconds per 600 training steps, from
+# DEEP_STEPS steps (default 30: a step takes about a tenth of a second on
+# one core, 600 of them a minute); and one forward pass of the 10,000 test
+# images in batches of 100 (PyTorch under no_grad). The PyTorch program is
+# bench/deepconvnet_torch.py (the anchors have none); it imports the
+# anchors' mnist_idx.
+DEEP_STEPS=${DEEP_STEPS:-30}
+measure_kiso_deep() { field 'sec_per_600_iters=([0-9.]+)' "$MNIST" -dir "$MNIST_DIR" -steps "$DEEP_STEPS" deep; }
+measure_torch_deep() { field 'sec_per_600_iters=([0-9.]+)' env PYTHONPATH="$ANCHORS" "${PYTHON[@]}" "$ROOT/bench/deepconvnet_torch.py" "$MNIST_DIR" train "$DEEP_STEPS" 1; }
+measure_kiso_deepinfer() { field 'infer_seconds=([0-9.]+)' "$MNIST" -dir "$MNIST_DIR" deepinfer; }
+measure_torch_deepinfer() { field 'infer_seconds=([0-9.]+)' env PYTHONPATH="$ANCHORS" "${PYTHON[@]}" "$ROOT/bench/deepconvnet_torch.py" "$MNIST_DIR" infer 1; }
+
 # procs P MEASURE: MEASURE with GOMAXPROCS=P.
 procs() { GOMAXPROCS=$1 "${@:2}"; }
 procs1() { procs 1 "$@"; }
@@ -156,6 +168,8 @@ if has_torch && [ -f "$MNIST_DIR/train-images-idx3-ubyte.gz" ]; then
 		compare "mnist mlp epoch f32, numpy (P=$p)" "procs$p measure_kiso_mlp" measure_numpy_mlp
 		compare "mnist cnn 600 steps, torch (P=$p)" "procs$p measure_kiso_cnn" measure_torch_cnn
 		compare "mnist mlp 1-sample latency (P=$p)" "procs$p measure_kiso_infer" measure_torch_infer us
+		compare "mnist deepcnn 600 steps, torch (P=$p)" "procs$p measure_kiso_deep" measure_torch_deep
+		compare "mnist deepcnn 10000 inferences (P=$p)" "procs$p measure_kiso_deepinfer" measure_torch_deepinfer
 	done
 	[[ -n "${ONLY:-}" && "mnist accuracy" != *"$ONLY"* ]] || echo "test accuracy after training: kiso mlp $(field 'test_acc=([0-9.]+)' "$MNIST" -dir "$MNIST_DIR" mlp)," \
 		"numpy $(field 'test_acc=([0-9.]+)' "${PYTHON[@]}" "$ANCHORS/mnist_mlp_numpy.py" "$MNIST_DIR" 1 50 100 0.1)," \

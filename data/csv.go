@@ -11,14 +11,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kiso-go/kiso/tensor"
 )
 
-// maxCSVClasses bounds the class count that integer labels may imply: a
-// label column of larger integers is far more likely a regression target
-// than a class index, and would make one-hot targets enormous.
-const maxCSVClasses = 1 << 16
+// The limits of ReadCSV, so that a small or hostile file cannot make it,
+// or what is built from its classes, allocate without bound.
+const (
+	// MaxCSVClasses bounds the number of classes a label column may make,
+	// whether integer labels imply them (a label of 65535 would make
+	// 65536 classes, and a confusion matrix of 65536² counts) or distinct
+	// labels name them. A column with more is far more likely a
+	// regression target or an identifier than a class; ImageNet has 1000
+	// classes.
+	MaxCSVClasses = 1000
+	// MaxCSVLine bounds the length of one line in bytes (1 MiB), not
+	// counting its line ending: the CSV reader holds a whole line in
+	// memory, and one line of 200 MB once made a 200 MB error message.
+	MaxCSVLine = 1 << 20
+)
 
 // CSVOptions tells ReadCSV how to read a table. The zero value reads
 // comma-separated numeric features with class labels in the last column.
@@ -61,7 +73,8 @@ func ReadCSV[T tensor.Float](r io.Reader, name string, opts CSVOptions) (*Set[T]
 	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	ll := &lineLimit{r: br}
+	cr := csv.NewReader(ll)
 	if opts.Comma != 0 {
 		cr.Comma = opts.Comma
 	}
@@ -73,7 +86,7 @@ func ReadCSV[T tensor.Float](r io.Reader, name string, opts CSVOptions) (*Set[T]
 		return nil, fmt.Errorf("%s: empty file", name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, ll.wrap(name, err)
 	}
 	cols := len(first)
 	for i := range first {
@@ -107,7 +120,7 @@ func ReadCSV[T tensor.Float](r io.Reader, name string, opts CSVOptions) (*Set[T]
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, ll.wrap(name, err)
 		}
 		if err := rd.add(rec); err != nil {
 			return nil, err
@@ -138,7 +151,7 @@ func labelColumn(first []string, label string) (col int, byName bool, err error)
 		if j := slices.Index(first, label); j >= 0 {
 			return j, true, nil
 		}
-		return 0, false, fmt.Errorf("no column named %q in the first row (%s)", label, strings.Join(first, ", "))
+		return 0, false, fmt.Errorf("no column named %s in the first row (%s)", quoteCell(label), shorten(strings.Join(first, ", ")))
 	}
 	if k < 0 {
 		k += cols
@@ -153,10 +166,10 @@ func labelColumn(first []string, label string) (col int, byName bool, err error)
 func parseNumber(s string) (float64, error) {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%s is not a number", quoteCell(s))
 	}
 	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Errorf("%q is not a finite number", s)
+		return 0, fmt.Errorf("%s is not a finite number", quoteCell(s))
 	}
 	return v, nil
 }
@@ -186,12 +199,17 @@ func (rd *csvReader[T]) add(rec []string) error {
 			if c == "" {
 				return rd.cellError(j, errors.New("missing label"))
 			}
+			if !utf8.ValidString(c) {
+				// Refused rather than repaired: repairing would merge
+				// labels ("\xff" and "\xfe" would both become U+FFFD).
+				return rd.cellError(j, fmt.Errorf("label %s is not UTF-8 text (save the file as UTF-8)", quoteCell(c)))
+			}
 			rd.labels = append(rd.labels, c)
 			continue
 		}
 		v, err := parseNumber(c)
 		if err == nil && math.IsInf(float64(T(v)), 0) {
-			err = fmt.Errorf("%q overflows %T", c, T(0))
+			err = fmt.Errorf("%s overflows %T", quoteCell(c), T(0))
 		}
 		if err != nil {
 			return rd.cellError(j, err)
@@ -210,7 +228,7 @@ func (rd *csvReader[T]) cellError(j int, err error) error {
 	line, _ := rd.cr.FieldPos(j)
 	col := strconv.Itoa(j + 1)
 	if rd.header != nil {
-		col += fmt.Sprintf(" (%s)", rd.header[j])
+		col += fmt.Sprintf(" (%s)", shorten(rd.header[j]))
 	}
 	return fmt.Errorf("%s:%d: column %s: %w", rd.name, line, col, err)
 }
@@ -234,7 +252,7 @@ func (rd *csvReader[T]) set() (*Set[T], error) {
 	if err != nil {
 		col := strconv.Itoa(rd.lab + 1)
 		if rd.header != nil {
-			col = fmt.Sprintf("%s (%s)", col, rd.header[rd.lab])
+			col = fmt.Sprintf("%s (%s)", col, shorten(rd.header[rd.lab]))
 		}
 		return nil, fmt.Errorf("%s: label column %s: %w", rd.name, col, err)
 	}
@@ -265,8 +283,8 @@ func classIndices(labels []string) (idx []int, names []string, classes int, err 
 	switch {
 	case numeric && counting:
 		top := slices.Max(vals)
-		if top >= maxCSVClasses {
-			return nil, nil, 0, fmt.Errorf("integer label %v would make %v classes; for a numeric target set the Regression option", top, top+1)
+		if top >= MaxCSVClasses {
+			return nil, nil, 0, fmt.Errorf("integer label %v would make %v classes, more than data.MaxCSVClasses (%d); for a numeric target set the Regression option", top, top+1, MaxCSVClasses)
 		}
 		for i, v := range vals {
 			idx[i] = int(v)
@@ -274,6 +292,9 @@ func classIndices(labels []string) (idx []int, names []string, classes int, err 
 		return idx, nil, int(top) + 1, nil
 	case numeric:
 		distinct := slices.Compact(slices.Sorted(slices.Values(vals)))
+		if len(distinct) > MaxCSVClasses {
+			return nil, nil, 0, tooManyLabels(len(distinct))
+		}
 		for i, v := range vals {
 			idx[i], _ = slices.BinarySearch(distinct, v)
 		}
@@ -283,11 +304,90 @@ func classIndices(labels []string) (idx []int, names []string, classes int, err 
 		return idx, names, len(distinct), nil
 	default:
 		names = slices.Compact(slices.Sorted(slices.Values(labels)))
+		if len(names) > MaxCSVClasses {
+			return nil, nil, 0, tooManyLabels(len(names))
+		}
 		for i, l := range labels {
 			idx[i], _ = slices.BinarySearch(names, l)
 		}
 		return idx, names, len(names), nil
 	}
+}
+
+// tooManyLabels is the error for a label column of n distinct labels,
+// more than MaxCSVClasses.
+func tooManyLabels(n int) error {
+	return fmt.Errorf("%d distinct labels, more than data.MaxCSVClasses (%d); for a numeric target set the Regression option, or choose the label column", n, MaxCSVClasses)
+}
+
+// errLineTooLong is what lineLimit's Read returns for a line past
+// MaxCSVLine.
+var errLineTooLong = fmt.Errorf("the line is longer than data.MaxCSVLine (%d bytes)", MaxCSVLine)
+
+// lineLimit reads from r and fails with errLineTooLong as soon as a line
+// (the bytes between two '\n', not counting '\r') exceeds MaxCSVLine, so
+// that the CSV reader never holds more than that of one line.
+type lineLimit struct {
+	r    io.Reader
+	n    int // bytes of the current line so far
+	line int // the current line, from 1
+	err  error
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if l.line == 0 {
+		l.line = 1
+	}
+	k, err := l.r.Read(p)
+	for i, b := range p[:k] {
+		switch b {
+		case '\n':
+			l.n = 0
+			l.line++
+		case '\r':
+		default:
+			if l.n++; l.n > MaxCSVLine {
+				l.err = errLineTooLong
+				return i, l.err
+			}
+		}
+	}
+	return k, err
+}
+
+// wrap names the file, and the line for a line too long, in err from the
+// CSV reader.
+func (l *lineLimit) wrap(name string, err error) error {
+	if errors.Is(err, errLineTooLong) {
+		return fmt.Errorf("%s:%d: %w", name, l.line, err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// quoteCell quotes a cell for a message, cut to its first 40 bytes (whole
+// UTF-8 characters) with its length when it is longer.
+func quoteCell(s string) string {
+	if len(s) <= 40 {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(shorten(s)) + fmt.Sprintf(" (%d bytes)", len(s))
+}
+
+// shorten returns s cut to its first 40 bytes (whole UTF-8 characters)
+// followed by "...", or s if it is no longer.
+func shorten(s string) string {
+	const most = 40
+	if len(s) <= most {
+		return s
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // unwrapPathError drops the operation and path of an *os.PathError, for

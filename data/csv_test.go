@@ -1,8 +1,10 @@
 package data
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -120,7 +122,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"regression target", "1,x\n", CSVOptions{Regression: true}, `t.csv:1: column 2: "x" is not a number`},
 		{"unknown label name", "a,b\n1,2\n", CSVOptions{Label: "c"}, `t.csv: no column named "c"`},
 		{"label index out of range", "1,2\n", CSVOptions{Label: "2"}, "out of range for 2 columns"},
-		{"huge integer labels", "1,70000\n", CSVOptions{}, "t.csv: label column 2: integer label 70000 would make 70001 classes; for a numeric target set the Regression option"},
+		{"huge integer labels", "1,70000\n", CSVOptions{}, "t.csv: label column 2: integer label 70000 would make 70001 classes, more than data.MaxCSVClasses (1000); for a numeric target set the Regression option"},
 		{"bad quote", "1,\"2\n", CSVOptions{}, "t.csv: parse error on line 1"},
 		{"multi-line field", "1,2,3\n4,\"5\nz\",x\n", CSVOptions{}, `t.csv:2: column 2: "5\nz" is not a number`},
 		{"integer label is an index", "1,2\n", CSVOptions{Label: "2"}, "label column 2 out of range for 2 columns"},
@@ -158,6 +160,78 @@ func TestLoadCSV(t *testing.T) {
 	missing := filepath.Join(dir, "none.csv")
 	_, err = LoadCSV[float64](missing, CSVOptions{})
 	if err == nil || !strings.Contains(err.Error(), "cannot read "+missing) {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestReadCSVLimits checks ReadCSV's limits at and just past them: class
+// counts (MaxCSVClasses), line length (MaxCSVLine), and that error
+// messages quote at most a short prefix of a long cell.
+func TestReadCSVLimits(t *testing.T) {
+	distinct := func(n int) string { // n rows of distinct string labels
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "1,c%d\n", i)
+		}
+		return b.String()
+	}
+	line := func(n int) string { // one line of n bytes, a valid row
+		return "1" + strings.Repeat(" ", n-3) + ",0\n"
+	}
+	for _, tc := range []struct {
+		name, in string
+		want     string // "" for accepted
+	}{
+		{"integer labels at the limit", fmt.Sprintf("1,0\n2,%d\n", MaxCSVClasses-1), ""},
+		{"integer labels past the limit", fmt.Sprintf("1,0\n2,%d\n", MaxCSVClasses), fmt.Sprintf("integer label %d would make %d classes, more than data.MaxCSVClasses (%d)", MaxCSVClasses, MaxCSVClasses+1, MaxCSVClasses)},
+		{"label 65535", "1,0\n2,65535\n", "integer label 65535 would make 65536 classes"},
+		{"distinct labels at the limit", distinct(MaxCSVClasses), ""},
+		{"distinct labels past the limit", distinct(MaxCSVClasses + 1), fmt.Sprintf("%d distinct labels, more than data.MaxCSVClasses", MaxCSVClasses+1)},
+		{"distinct numeric labels past the limit", strings.ReplaceAll(distinct(MaxCSVClasses+1), "c", "-"), "distinct labels, more than data.MaxCSVClasses"},
+		{"line at the limit", line(MaxCSVLine), ""},
+		{"line past the limit", line(MaxCSVLine + 1), fmt.Sprintf("t.csv:1: the line is longer than data.MaxCSVLine (%d bytes)", MaxCSVLine)},
+		{"second line past the limit", "1,0\n" + line(MaxCSVLine+1), "t.csv:2: the line is longer"},
+		{"CRLF line at the limit", strings.TrimSuffix(line(MaxCSVLine), "\n") + "\r\n", ""},
+	} {
+		_, err := ReadCSV[float32](strings.NewReader(tc.in), "t.csv", CSVOptions{})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %.300v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+
+	// A long line costs memory for at most MaxCSVLine bytes, and its error
+	// message stays short.
+	long := strings.Repeat("x", 16<<20) + ",0\n"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadCSV[float32](strings.NewReader(long), "t.csv", CSVOptions{})
+	runtime.ReadMemStats(&after)
+	if err == nil || len(err.Error()) > 200 {
+		t.Errorf("16 MB line: error of %d bytes", len(fmt.Sprint(err)))
+	}
+	if used := after.TotalAlloc - before.TotalAlloc; used > 8*MaxCSVLine {
+		t.Errorf("16 MB line: allocated %d bytes", used)
+	}
+	// A long header name is shortened in messages too.
+	_, err = ReadCSV[float32](strings.NewReader(strings.Repeat("h", 100_000)+",y\nx,0\n"), "t.csv", CSVOptions{})
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "hhh...") {
+		t.Errorf("long header name: error %.300v", err)
+	}
+	// A long cell within the limit is quoted in part.
+	_, err = ReadCSV[float32](strings.NewReader("1,0\n"+strings.Repeat("y", 100_000)+",0\n"), "t.csv", CSVOptions{})
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "(100000 bytes)") {
+		t.Errorf("long cell: error %.300v", err)
+	}
+}
+
+// TestReadCSVInvalidUTF8Labels checks that labels that are not UTF-8 are
+// refused rather than merged: \xff and \xfe both became U+FFFD once.
+func TestReadCSVInvalidUTF8Labels(t *testing.T) {
+	_, err := ReadCSV[float32](strings.NewReader("1,a\n2,\xff\n3,\xfe\n"), "t.csv", CSVOptions{})
+	if err == nil || !strings.Contains(err.Error(), `t.csv:2: column 2: label "\xff" is not UTF-8 text`) {
 		t.Errorf("error %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -100,49 +101,66 @@ type fetchSource struct {
 
 // fetchInto is FetchMNIST for any list of files.
 func fetchInto(ctx context.Context, opts FetchOptions, files []fetchFile) (string, error) {
+	return fetchSet{label: "MNIST", cache: "mnist", files: files, sources: fetchSources(opts)}.fetch(ctx, opts)
+}
+
+// fetchSet is a dataset's files and the sources to try for them.
+type fetchSet struct {
+	label   string // the dataset's name in messages: MNIST
+	cache   string // the default cache folder's name under os.UserCacheDir()/kiso
+	files   []fetchFile
+	sources []fetchSource
+	// content says that each file's size and SHA-256 are those of its
+	// gunzipped content, so that any gzip encoding of the same data is
+	// accepted (gzip headers carry a time stamp that repackaging changes).
+	content bool
+}
+
+// fetch makes sure s's files are in the cache folder and returns it.
+func (s fetchSet) fetch(ctx context.Context, opts FetchOptions) (string, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(string) {}
 	}
-	dir, err := cacheDir(opts.Dir)
+	dir, err := cacheDir(opts.Dir, s.label, s.cache)
 	if err != nil {
 		return "", err
 	}
 
 	var missing []fetchFile
-	for _, f := range files {
-		if err := verifyFile(filepath.Join(dir, f.name), f); err != nil {
+	for _, f := range s.files {
+		if err := verifyFile(filepath.Join(dir, f.name), f, s.content); err != nil {
 			missing = append(missing, f)
 		}
 	}
 	if len(missing) == 0 {
-		progress("MNIST: using the files cached in " + dir)
+		progress(s.label + ": using the files cached in " + dir)
 		return dir, nil
 	}
 
 	var failures []string
-	for _, src := range fetchSources(opts) {
+	for _, src := range s.sources {
 		if err := ctx.Err(); err != nil {
-			return "", fmt.Errorf("fetching MNIST: %w", err)
+			return "", fmt.Errorf("fetching %s: %w", s.label, err)
 		}
-		progress(fmt.Sprintf("MNIST: trying %s for %d files", src.name, len(missing)))
+		progress(fmt.Sprintf("%s: trying %s for %d files", s.label, src.name, len(missing)))
 		var still []fetchFile
 		var failure error
 		for _, f := range missing {
-			if err := copyFrom(ctx, src, f, filepath.Join(dir, f.name)); err != nil {
+			if err := copyFrom(ctx, src, f, filepath.Join(dir, f.name), s.content); err != nil {
 				still = append(still, f)
 				failure = cmp.Or(failure, err)
 			}
 		}
 		if got := len(missing) - len(still); got > 0 {
-			progress(fmt.Sprintf("MNIST: copied %d files from %s into %s", got, src.name, dir))
+			progress(fmt.Sprintf("%s: copied %d files from %s into %s", s.label, got, src.name, dir))
 		}
 		if failure != nil {
 			why := failure.Error()
 			if len(still) > 1 {
 				why += fmt.Sprintf(" (and %d more files)", len(still)-1)
 			}
-			progress(fmt.Sprintf("MNIST: %s failed: %s", src.name, why))
+			progress(fmt.Sprintf("%s: %s failed: %s", s.label, src.name, why))
 			failures = append(failures, src.name+": "+why)
 		}
 		missing = still
@@ -151,7 +169,7 @@ func fetchInto(ctx context.Context, opts FetchOptions, files []fetchFile) (strin
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return "", fmt.Errorf("fetching MNIST: %w", err)
+		return "", fmt.Errorf("fetching %s: %w", s.label, err)
 	}
 	var names []string
 	for _, f := range missing {
@@ -160,18 +178,18 @@ func fetchInto(ctx context.Context, opts FetchOptions, files []fetchFile) (strin
 	if len(failures) == 0 {
 		failures = append(failures, "no source to try")
 	}
-	return "", fmt.Errorf("cannot fetch MNIST (%s): %s", strings.Join(names, ", "), strings.Join(failures, "; "))
+	return "", fmt.Errorf("cannot fetch %s (%s): %s", s.label, strings.Join(names, ", "), strings.Join(failures, "; "))
 }
 
 // cacheDir creates and returns the cache folder dir, by default
-// os.UserCacheDir()/kiso/mnist.
-func cacheDir(dir string) (string, error) {
+// os.UserCacheDir()/kiso/name; label names the dataset in errors.
+func cacheDir(dir, label, name string) (string, error) {
 	if dir == "" {
 		cache, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("no cache folder for MNIST (%v); set a folder explicitly", err)
+			return "", fmt.Errorf("no cache folder for %s (%v); set a folder explicitly", label, err)
 		}
-		dir = filepath.Join(cache, "kiso", "mnist")
+		dir = filepath.Join(cache, "kiso", name)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("cannot create cache folder %s: %w", dir, unwrapPathError(err))
@@ -206,36 +224,70 @@ func fetchSources(opts FetchOptions) []fetchSource {
 }
 
 // copyFrom copies file f from src into path, verifying its size and SHA-256
-// as it goes; path is replaced only by a verified file.
-func copyFrom(ctx context.Context, src fetchSource, f fetchFile, path string) error {
+// (of its gunzipped content if content is set) as it goes; path is
+// replaced only by a verified file.
+func copyFrom(ctx context.Context, src fetchSource, f fetchFile, path string, content bool) error {
 	rc, err := src.open(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	return atomicfile.Write(path, func(w io.Writer) error {
-		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(rc, f.size+1))
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
-		}
-		return checkSum(f, n, h.Sum(nil))
+		return hashFile(f, io.TeeReader(io.LimitReader(rc, maxStored(f, content)), w), content)
 	})
 }
 
-// verifyFile checks that path holds f.
-func verifyFile(path string, f fetchFile) error {
+// verifyFile checks that path holds f (its gunzipped content if content
+// is set).
+func verifyFile(path string, f fetchFile, content bool) error {
 	file, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, io.LimitReader(file, f.size+1))
-	if err != nil {
-		return err
+	return hashFile(f, io.LimitReader(file, maxStored(f, content)), content)
+}
+
+// maxStored caps the stored bytes read for f: its size plus one (so that
+// a longer file is seen to be too long), or, for a gzip file checked by
+// content, its content's size plus the most deflate's stored blocks and
+// gzip's header could add.
+func maxStored(f fetchFile, content bool) int64 {
+	if content {
+		return f.size + f.size/100 + 1<<16
 	}
-	return checkSum(f, n, h.Sum(nil))
+	return f.size + 1
+}
+
+// hashFile reads r to its end and checks its size and SHA-256, or those
+// of its gunzipped content, against f.
+func hashFile(f fetchFile, r io.Reader, content bool) error {
+	h := sha256.New()
+	if !content {
+		n, err := io.Copy(h, r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		return checkSum(f, n, h.Sum(nil))
+	}
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return fmt.Errorf("%s: not a gzip file: %w", f.name, err)
+	}
+	n, err := io.Copy(h, io.LimitReader(zr, f.size+1))
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	if err := checkSum(f, n, h.Sum(nil)); err != nil {
+		return fmt.Errorf("%w (of the gunzipped content)", err)
+	}
+	// Read what follows the content (the gzip trailer), so that a copy
+	// holds the whole file and a damaged trailer is seen.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	_, err = io.Copy(io.Discard, r)
+	return err
 }
 
 func checkSum(f fetchFile, n int64, sum []byte) error {

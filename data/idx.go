@@ -57,42 +57,9 @@ func ReadIDXLabels(r io.Reader) ([]uint8, error) {
 // limit >= 0 it reads the elements of only the first limit items and
 // ignores the rest of the stream.
 func readIDX(r io.Reader, magic uint32, limit int) (dims []int, data []byte, err error) {
-	r, err = maybeGunzip(r)
+	r, dims, item, err := readIDXHeader(r, magic)
 	if err != nil {
 		return nil, nil, err
-	}
-	rank := int(magic & 0xff)
-	head := make([]byte, 4*(1+rank))
-	// The magic number first, so that a wrong kind of file is named as such
-	// even when it is shorter than the header expected.
-	read := 0
-	for _, part := range [][]byte{head[:4], head[4:]} {
-		k, err := io.ReadFull(r, part)
-		read += k
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, nil, fmt.Errorf("truncated IDX header: expected %d bytes, got %d", len(head), read)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if got := binary.BigEndian.Uint32(head); got != magic {
-			return nil, nil, fmt.Errorf("bad magic number 0x%08x, expected 0x%08x (IDX %s)", got, magic, idxKind(magic))
-		}
-	}
-	dims = make([]int, rank)
-	item := 1 // bytes per item
-	for i := range dims {
-		d := binary.BigEndian.Uint32(head[4*(i+1):])
-		switch {
-		case i == 0 && d > MaxIDXCount:
-			return nil, nil, fmt.Errorf("IDX header claims %d items, more than the limit of %d", d, MaxIDXCount)
-		case i > 0 && (d == 0 || d > MaxIDXSide):
-			return nil, nil, fmt.Errorf("IDX header claims dimension %d of size %d, outside [1, %d]", i, d, MaxIDXSide)
-		}
-		dims[i] = int(d)
-		if i > 0 {
-			item *= int(d)
-		}
 	}
 	items := dims[0]
 	if limit >= 0 && limit < items {
@@ -109,16 +76,115 @@ func readIDX(r io.Reader, magic uint32, limit int) (dims []int, data []byte, err
 		return nil, nil, err
 	}
 	if limit < 0 {
-		// Read on to the end: a gzip stream checks its CRC there.
-		var extra [1]byte
-		switch k, err := io.ReadFull(r, extra[:]); {
-		case k > 0:
-			return nil, nil, fmt.Errorf("unexpected data after %d items of %s data", dims[0], idxNoun(magic))
-		case err != io.EOF:
+		if err := readToEnd(r, dims[0], magic); err != nil {
 			return nil, nil, err
 		}
 	}
 	return dims, data, nil
+}
+
+// readIDXHeader reads and checks the header of an IDX stream (gzipped or
+// not) whose magic must be magic, and returns the reader of what follows,
+// the dimensions and the bytes per item.
+func readIDXHeader(r io.Reader, magic uint32) (rest io.Reader, dims []int, item int, err error) {
+	r, err = maybeGunzip(r)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	rank := int(magic & 0xff)
+	head := make([]byte, 4*(1+rank))
+	// The magic number first, so that a wrong kind of file is named as such
+	// even when it is shorter than the header expected.
+	read := 0
+	for _, part := range [][]byte{head[:4], head[4:]} {
+		k, err := io.ReadFull(r, part)
+		read += k
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil, 0, fmt.Errorf("truncated IDX header: expected %d bytes, got %d", len(head), read)
+		}
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if got := binary.BigEndian.Uint32(head); got != magic {
+			return nil, nil, 0, fmt.Errorf("bad magic number 0x%08x, expected 0x%08x (IDX %s)", got, magic, idxKind(magic))
+		}
+	}
+	dims = make([]int, rank)
+	item = 1
+	for i := range dims {
+		d := binary.BigEndian.Uint32(head[4*(i+1):])
+		switch {
+		case i == 0 && d > MaxIDXCount:
+			return nil, nil, 0, fmt.Errorf("IDX header claims %d items, more than the limit of %d", d, MaxIDXCount)
+		case i > 0 && (d == 0 || d > MaxIDXSide):
+			return nil, nil, 0, fmt.Errorf("IDX header claims dimension %d of size %d, outside [1, %d]", i, d, MaxIDXSide)
+		}
+		dims[i] = int(d)
+		if i > 0 {
+			item *= int(d)
+		}
+	}
+	return r, dims, item, nil
+}
+
+// readToEnd checks that r holds nothing after the count items of an IDX
+// stream: reading on to the end is also where a gzip stream checks its CRC.
+func readToEnd(r io.Reader, count int, magic uint32) error {
+	var extra [1]byte
+	switch k, err := io.ReadFull(r, extra[:]); {
+	case k > 0:
+		return fmt.Errorf("unexpected data after %d items of %s data", count, idxNoun(magic))
+	case err != io.EOF:
+		return err
+	}
+	return nil
+}
+
+// IDXImages reads the images of an IDX image file one at a time, so that
+// a reader that needs a few images reads only those, and memory holds one
+// image whatever count the header claims (a gzipped file of 7.6 MB can
+// decompress to ten million images of zeros).
+type IDXImages struct {
+	// N, Rows and Cols are the header's count of images and their height
+	// and width.
+	N, Rows, Cols int
+	r             io.Reader
+	read          int // images read so far
+}
+
+// NewIDXImages reads and checks the header of an IDX image file (magic
+// 0x00000803, gzipped or not) from r, as ReadIDXImages does, and returns a
+// reader of its images.
+func NewIDXImages(r io.Reader) (*IDXImages, error) {
+	rest, dims, _, err := readIDXHeader(r, idxImagesMagic)
+	if err != nil {
+		return nil, err
+	}
+	return &IDXImages{N: dims[0], Rows: dims[1], Cols: dims[2], r: rest}, nil
+}
+
+// Next reads the next image into dst, Rows·Cols bytes in row-major order.
+// After the N-th image it returns io.EOF, having checked that nothing
+// follows (and a gzip stream's checksum). If the stream ends inside an
+// image, the error says which. It panics if len(dst) != Rows·Cols.
+func (x *IDXImages) Next(dst []byte) error {
+	if len(dst) != x.Rows*x.Cols {
+		panic(fmt.Sprintf("data: IDXImages.Next: buffer of %d bytes for images of %d×%d", len(dst), x.Rows, x.Cols))
+	}
+	if x.read == x.N {
+		if err := readToEnd(x.r, x.N, idxImagesMagic); err != nil {
+			return err
+		}
+		return io.EOF
+	}
+	if _, err := io.ReadFull(x.r, dst); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("truncated: the file ends inside image %d of %d", x.read+1, x.N)
+		}
+		return err
+	}
+	x.read++
+	return nil
 }
 
 // readN reads exactly total bytes, growing its buffer only as data arrives

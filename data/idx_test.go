@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -148,5 +149,68 @@ func TestReadNGrowsWithData(t *testing.T) {
 	got, err := readN(bytes.NewReader(want), len(want))
 	if err != nil || !bytes.Equal(got, want) {
 		t.Errorf("readN: %d bytes, %v", len(got), err)
+	}
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestIDXImagesStream checks that IDXImages reads one image at a time:
+// five images of a stream that claims ten million and goes on without end
+// cost memory for five, whatever the header claims.
+func TestIDXImagesStream(t *testing.T) {
+	head := idxBytes(idxImagesMagic, []uint32{MaxIDXCount, 28, 28}, nil)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	x, err := NewIDXImages(io.MultiReader(bytes.NewReader(head), zeros{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.N != MaxIDXCount || x.Rows != 28 || x.Cols != 28 {
+		t.Fatalf("header %d×%d×%d", x.N, x.Rows, x.Cols)
+	}
+	img := make([]byte, 28*28)
+	for i := range 5 {
+		if err := x.Next(img); err != nil {
+			t.Fatalf("image %d: %v", i, err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if used := after.TotalAlloc - before.TotalAlloc; used > 1<<20 {
+		t.Errorf("reading 5 images allocated %d bytes", used)
+	}
+
+	// A stream that ends early says after how many images; one that holds
+	// them all ends with io.EOF, and data after the last is an error.
+	px := []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	for _, tc := range []struct {
+		name  string
+		in    []byte
+		count int // images read before the error
+		want  string
+	}{
+		{"whole", idxBytes(idxImagesMagic, []uint32{3, 2, 2}, px), 3, "EOF"},
+		{"gzip", gzipBytes(idxBytes(idxImagesMagic, []uint32{3, 2, 2}, px)), 3, "EOF"},
+		{"lying count", gzipBytes(idxBytes(idxImagesMagic, []uint32{MaxIDXCount, 2, 2}, px[:10])), 2, "the file ends inside image 3 of 10000000"},
+		{"extra data", idxBytes(idxImagesMagic, []uint32{2, 2, 2}, px[:9]), 2, "unexpected data after 2 items"},
+		{"labels", idxBytes(idxLabelsMagic, []uint32{3}, px[:3]), 0, "bad magic number"},
+		{"too many", idxBytes(idxImagesMagic, []uint32{MaxIDXCount + 1, 2, 2}, nil), 0, "more than the limit"},
+	} {
+		x, err := NewIDXImages(bytes.NewReader(tc.in))
+		n := 0
+		for err == nil {
+			img := make([]byte, x.Rows*x.Cols)
+			if err = x.Next(img); err == nil {
+				if !bytes.Equal(img, px[4*n:4*n+4]) {
+					t.Errorf("%s: image %d is %v", tc.name, n, img)
+				}
+				n++
+			}
+		}
+		if n != tc.count || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %d images then %v, want %d then an error containing %q", tc.name, n, err, tc.count, tc.want)
+		}
 	}
 }

@@ -24,6 +24,16 @@ type Loader[T tensor.Float] struct {
 	// DropLast skips the last batch of an epoch when it would be smaller
 	// than the batch size. Set it before the first batch.
 	DropLast bool
+	// FoldLone puts a last case that would make a batch of its own into
+	// the batch before it, which then holds BatchSize+1 cases, when the
+	// batch size is more than 1. Batch normalization cannot train on a
+	// batch of one case (it has no variance); kiso train sets it. Set it
+	// before the first batch; DropLast takes precedence.
+	FoldLone bool
+	// Numpy draws each epoch's order as numpy's np.random.permutation does
+	// (rng.MT.Permutation), as DeZero's DataLoader shuffles, instead of
+	// with Python's random.shuffle. Set it before the first batch.
+	Numpy bool
 
 	set    *Set[T]
 	size   int
@@ -63,6 +73,9 @@ func (l *Loader[T]) Len() int {
 	if l.DropLast {
 		return n / l.size
 	}
+	if l.folds() {
+		return n / l.size
+	}
 	return (n + l.size - 1) / l.size
 }
 
@@ -70,7 +83,8 @@ func (l *Loader[T]) Len() int {
 func (l *Loader[T]) Epochs() int { return l.epochs }
 
 // Next returns the next batch: x of shape [b, X's other dimensions...] and
-// y of shape [b, Y's other dimensions...], b at most the batch size. When
+// y of shape [b, Y's other dimensions...], b at most the batch size (one
+// more when FoldLone folds the last case in). When
 // the current epoch is used up it begins a new one, reshuffling, so Next
 // never runs out; step-based training loops call it alone. It panics if
 // DropLast is set and the set is smaller than one batch.
@@ -121,15 +135,29 @@ func (l *Loader[T]) startEpoch() {
 		for i := range o {
 			o[i] = i
 		}
-		l.r.Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
+		if l.Numpy {
+			l.r.NumpyShuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
+		} else {
+			l.r.Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
+		}
 	}
 	l.pos = 0
 	l.epochs++
 }
 
+// folds reports whether the last batch of an epoch would hold one case
+// and FoldLone puts it into the batch before it.
+func (l *Loader[T]) folds() bool {
+	n := len(l.order)
+	return l.FoldLone && !l.DropLast && l.size > 1 && n > l.size && n%l.size == 1
+}
+
 // take gathers the next batch of the current epoch.
 func (l *Loader[T]) take() (x, y *tensor.Tensor[T]) {
 	end := min(l.pos+l.size, len(l.order))
+	if l.folds() && len(l.order)-end == 1 {
+		end++
+	}
 	l.cur = l.order[l.pos:end:end]
 	l.pos = end
 	l.x, l.y = l.set.GatherTo(l.x, l.y, l.cur)

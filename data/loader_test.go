@@ -30,16 +30,23 @@ func epochCases(t *testing.T, l *Loader[float64]) (cases, sizes []int) {
 
 func TestLoaderBatches(t *testing.T) {
 	for _, tc := range []struct {
-		n, batch  int
-		dropLast  bool
-		wantSizes []int
+		n, batch           int
+		dropLast, foldLone bool
+		wantSizes          []int
 	}{
-		{10, 3, false, []int{3, 3, 3, 1}},
-		{10, 3, true, []int{3, 3, 3}},
-		{9, 3, false, []int{3, 3, 3}},
-		{9, 3, true, []int{3, 3, 3}},
-		{4, 10, false, []int{4}},
-		{1, 1, false, []int{1}},
+		{10, 3, false, false, []int{3, 3, 3, 1}},
+		{10, 3, true, false, []int{3, 3, 3}},
+		{9, 3, false, false, []int{3, 3, 3}},
+		{9, 3, true, false, []int{3, 3, 3}},
+		{4, 10, false, false, []int{4}},
+		{1, 1, false, false, []int{1}},
+		// FoldLone: a lone last case joins the batch before it.
+		{10, 3, false, true, []int{3, 3, 4}},
+		{11, 3, false, true, []int{3, 3, 3, 2}},
+		{9, 3, false, true, []int{3, 3, 3}},
+		{126, 5, false, true, append(slices.Repeat([]int{5}, 24), 6)},
+		{2, 1, false, true, []int{1, 1}}, // batches of one are what was asked
+		{1, 5, false, true, []int{1}},    // nothing to fold into
 	} {
 		s := seqSet(tc.n, 3)
 		for _, shuffle := range []bool{false, true} {
@@ -48,7 +55,7 @@ func TestLoaderBatches(t *testing.T) {
 				r = rng.NewNumpy(3)
 			}
 			l := NewLoader(s, tc.batch, r)
-			l.DropLast = tc.dropLast
+			l.DropLast, l.FoldLone = tc.dropLast, tc.foldLone
 			if l.Len() != len(tc.wantSizes) {
 				t.Errorf("%+v: Len %d, want %d", tc, l.Len(), len(tc.wantSizes))
 			}

@@ -30,6 +30,11 @@ type MNISTOptions struct {
 	// Limit, if positive, keeps only the first Limit training cases and
 	// the first Limit test cases (the rest of the files is not read).
 	Limit int
+	// Bytes keeps the pixels as bytes: X is nil and XBytes holds them
+	// (47 MB for the training images instead of 188 MB as float32), and
+	// each batch is converted as it is gathered, to the values X would
+	// hold, bit for bit.
+	Bytes bool
 }
 
 // LoadMNIST reads MNIST from the four canonical IDX files in dir
@@ -38,7 +43,8 @@ type MNISTOptions struct {
 // raw), as FetchMNIST leaves them. train has 60000 cases and test 10000.
 //
 // Y is always a vector [n] of class indices 0..9 (Classes 10), never
-// one-hot: OneHot converts it. X is shaped and scaled as opts says.
+// one-hot: OneHot converts it. X is shaped and scaled as opts says (or
+// XBytes holds the pixels, with opts.Bytes).
 //
 // It returns an error naming the file for a missing or malformed file, a
 // label above 9, image and label files of different lengths, and training
@@ -52,9 +58,9 @@ func LoadMNIST[T tensor.Float](dir string, opts MNISTOptions) (train, test *Set[
 	if err != nil {
 		return nil, nil, err
 	}
-	if !tensor.EqualShape(train.X.Shape()[1:], test.X.Shape()[1:]) {
+	if !tensor.EqualShape(train.InputShape(), test.InputShape()) {
 		return nil, nil, fmt.Errorf("%s: training images are %v but test images %v",
-			dir, train.X.Shape()[1:], test.X.Shape()[1:])
+			dir, train.InputShape(), test.InputShape())
 	}
 	return train, test, nil
 }
@@ -83,24 +89,21 @@ func loadMNISTPart[T tensor.Float](dir, imagesBase, labelsBase string, opts MNIS
 	}
 
 	n, rows, cols := len(labels), imgDims[1], imgDims[2]
-	var lut [256]T
-	for p := range lut {
-		if opts.Raw {
-			lut[p] = T(p)
-		} else {
-			lut[p] = T(p) / 255
-		}
-	}
-	x := tensor.New[T](n, 1, rows, cols)
-	for i, p := range pixels {
-		x.Data[i] = lut[p]
-	}
-	if opts.Flatten {
-		x = x.Reshape(n, rows*cols)
-	}
 	y := tensor.New[T](n)
 	for i, l := range labels {
 		y.Data[i] = T(l)
+	}
+	b := &ByteInputs{Data: pixels, Shape: []int{n, 1, rows, cols}, Div255: !opts.Raw}
+	if opts.Flatten {
+		b.Shape = []int{n, rows * cols}
+	}
+	if opts.Bytes {
+		return &Set[T]{XBytes: b, Y: y, Classes: 10}, nil
+	}
+	lut := byteTable[T](b)
+	x := tensor.New[T](b.Shape...)
+	for i, p := range pixels {
+		x.Data[i] = lut[p]
 	}
 	return &Set[T]{X: x, Y: y, Classes: 10}, nil
 }

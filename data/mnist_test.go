@@ -68,6 +68,22 @@ func TestLoadMNISTSmall(t *testing.T) {
 				t.Fatalf("%+v: pixel %d = %v, want %v", tc.opts, i, v, want)
 			}
 		}
+		// As bytes: no X, the same shape, and the same batches.
+		opts := tc.opts
+		opts.Bytes = true
+		btrain, btest, err := LoadMNIST[float32](dir, opts)
+		if err != nil {
+			t.Fatalf("%+v: %v", opts, err)
+		}
+		if btrain.X != nil || btest.X != nil || !slices.Equal(btrain.InputShape(), tc.trainShape[1:]) || btrain.Len() != tc.n {
+			t.Fatalf("%+v: X %v, input shape %v, %d cases", opts, btrain.X, btrain.InputShape(), btrain.Len())
+		}
+		idx := []int{tc.n - 1, 0}
+		bx, by := btrain.GatherTo(nil, nil, idx)
+		fx, fy := train.GatherTo(nil, nil, idx)
+		if !slices.Equal(bx.Shape(), fx.Shape()) || !slices.Equal(bx.Data, fx.Data) || !slices.Equal(by.Data, fy.Data) {
+			t.Errorf("%+v: batch %v %v, want %v %v", opts, bx.Shape(), bx.Data, fx.Shape(), fx.Data)
+		}
 	}
 }
 

@@ -63,28 +63,25 @@ func parallel(ctx context.Context, n int, f func(ctx context.Context, i int) err
 }
 
 // stepTrain trains net for steps minibatches from ld with softmax
-// cross-entropy and opt, the book's loop of a fixed number of iterations,
+// cross-entropy and opt (train.Step), the book's loop of a fixed number of iterations,
 // and returns the loss of every step. tick is called every tickEvery steps
 // and at the end with the steps done since the last call. A NaN or
 // infinite loss is an error naming task and the step.
 func stepTrain(ctx context.Context, task string, net nn.Layer[float32], opt optim.Optimizer[float32],
 	ld *data.Loader[float32], steps int, tick func(n int)) ([]float64, error) {
 	const tickEvery = 50
-	l := &loss.SoftmaxCrossEntropy[float32]{}
-	params := net.Params()
+	st := train.NewStep(net, &loss.SoftmaxCrossEntropy[float32]{}, opt)
 	losses := make([]float64, steps)
 	for i := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		x, y := ld.Next()
-		v := l.Forward(net.Forward(x, true), y)
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		v, err := st.Run(x, y)
+		if err != nil {
 			return nil, fmt.Errorf("experiment: %s: training diverged: loss %v at step %d", task, v, i+1)
 		}
 		losses[i] = v
-		net.Backward(l.Backward())
-		opt.Step(params)
 		if (i+1)%tickEvery == 0 {
 			tick(tickEvery)
 		}

@@ -96,6 +96,10 @@ func Overfit(ctx context.Context, o OverfitOptions) (*OverfitResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The runs share base's parameters, read once here: a Sequential
+	// builds its parameter list at the first Params call, which must not
+	// happen in several goroutines at once.
+	baseParams := base.Params()
 	err = parallel(ctx, len(res.Runs), func(ctx context.Context, i int) error {
 		r := &res.Runs[i]
 		spec := nn.MLP(784, o.Hidden, 10, nn.ReLU, nn.MLPOptions{Dropout: r.Dropout})
@@ -103,7 +107,7 @@ func Overfit(ctx context.Context, o OverfitOptions) (*OverfitResult, error) {
 		if err != nil {
 			return err
 		}
-		copyParams(net, base)
+		copyParams(net, baseParams)
 		opt := optim.NewSGD[float32](o.LR)
 		opt.SetWeightDecay(r.WeightDecay)
 		c, err := fit(ctx, net, opt, trainSet, testSet, o.Epochs, o.Batch, stream(s.c.Seed, "batches"),
@@ -126,10 +130,10 @@ func Overfit(ctx context.Context, o OverfitOptions) (*OverfitResult, error) {
 	return res, nil
 }
 
-// copyParams copies the values of src's parameters into dst's, which must
-// have the same parameters in the same order.
-func copyParams(dst, src nn.Layer[float32]) {
-	d, s := dst.Params(), src.Params()
+// copyParams copies the values of the parameters s into dst's, which must
+// be the same parameters in the same order.
+func copyParams(dst nn.Layer[float32], s []*nn.Param[float32]) {
+	d := dst.Params()
 	if len(d) != len(s) {
 		panic(fmt.Sprintf("experiment: copyParams: %d and %d parameters", len(d), len(s)))
 	}

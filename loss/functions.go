@@ -21,45 +21,18 @@ const Delta = 1e-7
 
 // SoftmaxTo sets dst to the softmax of each row of x (a rank-1 x is one
 // row): exp(x - max) / Σ exp(x - max), the maximum subtracted first so that
-// no exponential overflows. dst may be x. It returns dst.
+// no exponential overflows. dst may be x. It returns dst. The loop is
+// tensor.SoftmaxTo's.
 func SoftmaxTo[T tensor.Float](dst, x *tensor.Tensor[T]) *tensor.Tensor[T] {
 	if !tensor.SameShape(dst, x) {
 		panic(fmt.Sprintf("loss: SoftmaxTo: shape mismatch %v and %v", dst.Shape(), x.Shape()))
 	}
-	c := x.Cols()
-	if x.Rank() == 1 {
-		c = x.Len()
-	}
-	for off := 0; off < x.Len(); off += c {
-		softmaxRow(dst.Data[off:off+c], x.Data[off:off+c])
-	}
-	return dst
+	return tensor.SoftmaxTo(dst, x)
 }
 
 // Softmax returns the softmax of each row of x (see SoftmaxTo).
 func Softmax[T tensor.Float](x *tensor.Tensor[T]) *tensor.Tensor[T] {
 	return SoftmaxTo(tensor.New[T](x.Shape()...), x)
-}
-
-func softmaxRow[T tensor.Float](dst, x []T) {
-	m := x[0]
-	for _, v := range x[1:] {
-		if v > m {
-			m = v
-		}
-	}
-	var s T
-	for j, v := range x {
-		e := T(1) // exp(0) is exactly 1: the largest term costs no exponential
-		if v != m {
-			e = T(tensor.Exp(float64(v - m)))
-		}
-		dst[j] = e
-		s += e
-	}
-	for j := range dst {
-		dst[j] /= s
-	}
 }
 
 // batchOf returns the number of rows and the row length of y: a rank-1 y is

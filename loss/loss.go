@@ -28,26 +28,6 @@ type Loss[T tensor.Float] interface {
 // probability is tiny and would otherwise fail a gradient check.
 type SoftmaxCrossEntropy[T tensor.Float] struct {
 	p, t, dx *tensor.Tensor[T]
-	rows     softmaxRows[T]
-}
-
-// softmaxRows is the softmax of a batch cut into chunks of rows for
-// tensor.Parallel: p = softmax(x) row by row, c elements per row.
-type softmaxRows[T tensor.Float] struct {
-	p, x            []T
-	c, rows, chunks int
-}
-
-// parallelSoftmax is the number of elements from which Forward computes
-// the softmax of a batch on tensor.Parallel (an MNIST batch has 1000).
-const parallelSoftmax = 512
-
-// RunChunk computes the rows of chunk i.
-func (r *softmaxRows[T]) RunChunk(i int) {
-	c := r.c
-	for row := i * r.rows / r.chunks; row < (i+1)*r.rows/r.chunks; row++ {
-		softmaxRow(r.p[row*c:(row+1)*c], r.x[row*c:(row+1)*c])
-	}
 }
 
 // Forward returns the mean cross-entropy of softmax(x) against t. x is
@@ -58,26 +38,17 @@ func (l *SoftmaxCrossEntropy[T]) Forward(x, t *tensor.Tensor[T]) float64 {
 		l.p = tensor.Reuse(l.p, shape...)
 	}
 	l.t = t
-	// Softmax and CrossEntropy row by row, in one pass: the same
-	// arithmetic as calling them in turn.
+	// Softmax, then CrossEntropy row by row: the same arithmetic as
+	// calling them in turn.
 	n, c := 1, x.Len()
 	if len(shape) != 1 {
 		n, c = x.Rows(), x.Cols()
 	}
 	index := !tensor.EqualShape(shape, t.Shape()) && isIndex("SoftmaxCrossEntropy", x, t)
-	parallel := n*c >= parallelSoftmax && n > 1
-	if parallel {
-		// Each row's softmax has the same bits wherever it is computed.
-		l.rows = softmaxRows[T]{p: l.p.Data, x: x.Data, c: c, rows: n, chunks: min(n, 4)}
-		tensor.Parallel(&l.rows, l.rows.chunks)
-		l.rows = softmaxRows[T]{} // hold no slices
-	}
+	tensor.SoftmaxTo(l.p, x)
 	var s float64
 	for i := 0; i < n; i++ {
 		p := l.p.Data[i*c : (i+1)*c]
-		if !parallel {
-			softmaxRow(p, x.Data[i*c:(i+1)*c])
-		}
 		if index {
 			s += tensor.Log(float64(p[classOf(t.Data[i], c)]) + Delta)
 			continue

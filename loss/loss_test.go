@@ -105,7 +105,7 @@ func TestBadTargetsPanic(t *testing.T) {
 }
 
 func TestSoftmaxCrossEntropyOfLargeBatches(t *testing.T) {
-	// From parallelSoftmax elements on, Forward computes the rows'
+	// From 512 elements on (tensor.SoftmaxTo), Forward computes the rows'
 	// softmax in chunks on tensor.Parallel: the same bits as Softmax and
 	// CrossEntropy one after the other, whatever GOMAXPROCS.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
@@ -131,5 +131,14 @@ func TestSoftmaxCrossEntropyOfLargeBatches(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestForTask(t *testing.T) {
+	if _, ok := ForTask[float32](10).(*SoftmaxCrossEntropy[float32]); !ok {
+		t.Errorf("ForTask(10) = %T, want softmax cross-entropy", ForTask[float32](10))
+	}
+	if _, ok := ForTask[float64](0).(*MSE[float64]); !ok {
+		t.Errorf("ForTask(0) = %T, want MSE", ForTask[float64](0))
 	}
 }

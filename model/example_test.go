@@ -26,7 +26,7 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "net.kiso")
-	if err := model.Save(path, net, spec, model.Info{Dataset: "spiral", Classes: 3, Epochs: 10}); err != nil {
+	if err := model.Save(path, net, model.Info{Dataset: "spiral", Classes: 3, Epochs: 10}); err != nil {
 		panic(err)
 	}
 
@@ -35,7 +35,7 @@ func Example() {
 		panic(err)
 	}
 	for i, l := range m.Spec.Layers {
-		fmt.Printf("%d %-6s %T\n", i, l.Type, m.Net.Layers[i])
+		fmt.Printf("%d %-6s %T\n", i, l.Type(), m.Net.Layers[i])
 	}
 	fmt.Println("trained on", m.Info.Dataset, "for", m.Info.Epochs, "epochs; stored as", m.DType)
 

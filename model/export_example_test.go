@@ -15,21 +15,21 @@ import (
 // it; ExportTorch writes both files. (ExportONNX and WriteONNX write an
 // ONNX model instead.)
 func ExampleWriteTorchScript() {
-	spec := nn.Spec{Input: []int{1, 28, 28}, Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 1, Out: 4, Kernel: 3, Pad: 1},
-		{Type: "batchnorm", Features: 4},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2},
-		{Type: "flatten"},
-		{Type: "dropout", P: 0.5},
-		{Type: "linear", In: 4 * 14 * 14, Out: 10},
+	spec := nn.Spec{Input: []int{1, 28, 28}, Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 1, Out: 4, Kernel: 3, Pad: 1},
+		nn.BatchNormSpec{Features: 4},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2},
+		nn.FlattenSpec{},
+		nn.DropoutSpec{P: 0.5},
+		nn.LinearSpec{In: 4 * 14 * 14, Out: 10},
 	}}
 	net, err := nn.Build[float32](spec, nn.He, rng.NewNumpy(0))
 	if err != nil {
 		panic(err)
 	}
 	var b bytes.Buffer
-	if err := model.WriteTorchScript(&b, net, spec, model.Info{}, "cnn.safetensors", model.TorchOptions{}); err != nil {
+	if err := model.WriteTorchScript(&b, net, model.Info{}, "cnn.safetensors", model.TorchOptions{}); err != nil {
 		panic(err)
 	}
 	script := b.String()

@@ -25,6 +25,21 @@ type Info struct {
 	// x' = (x - Mean) / Std, to apply to new inputs before prediction.
 	Mean []float64 `json:"mean,omitempty"`
 	Std  []float64 `json:"std,omitempty"`
+	// Split records how a toy set or CSV was divided into the training
+	// and test parts, nil for a fixed split (MNIST) or when not recorded.
+	Split *Split `json:"split,omitempty"`
 	// Extra holds anything else, as strings.
 	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Split records how a dataset was divided into training and test parts,
+// so that the same parts can be drawn again (kiso eval --split): a
+// permutation from rng.NewNumpy(Seed) puts round(TestFrac·n) cases in the
+// test part (data.Split). For a generated toy set, Points and Noise are its
+// settings (its generator is seeded with Info.Seed); both are 0 for a CSV.
+type Split struct {
+	TestFrac float64 `json:"test_frac"`
+	Seed     uint64  `json:"seed"`
+	Points   int     `json:"points,omitempty"`
+	Noise    float64 `json:"noise,omitempty"`
 }

@@ -39,19 +39,19 @@ var mnistSpecs = []struct {
 		s.Input = []int{1, 28, 28}
 		return s
 	}(), 300, 64},
-	{"MNIST CNN", nn.Spec{Input: []int{1, 28, 28}, Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 1, Out: 6, Kernel: 5},
-		{Type: "batchnorm", Features: 6},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2},
-		{Type: "conv2d", In: 6, Out: 8, Kernel: 3, Pad: 1},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2},
-		{Type: "flatten"},
-		{Type: "linear", In: 8 * 6 * 6, Out: 32},
-		{Type: "relu"},
-		{Type: "dropout", P: 0.3},
-		{Type: "linear", In: 32, Out: 10},
+	{"MNIST CNN", nn.Spec{Input: []int{1, 28, 28}, Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 1, Out: 6, Kernel: 5},
+		nn.BatchNormSpec{Features: 6},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2},
+		nn.Conv2DSpec{In: 6, Out: 8, Kernel: 3, Pad: 1},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2},
+		nn.FlattenSpec{},
+		nn.LinearSpec{In: 8 * 6 * 6, Out: 32},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.DropoutSpec{P: 0.3},
+		nn.LinearSpec{In: 32, Out: 10},
 	}}, 100, 32},
 }
 

@@ -2,6 +2,8 @@ package model
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +37,14 @@ const (
 // 2.5 KB generator).
 const MaxLayers = 10_000
 
+// StateSlack is how many parameter and buffer values LoadReader lets an
+// architecture ask for beyond those the file holds (2²⁰: 8 MB in float64)
+// before it builds the network: past it, the file is refused at once, as a
+// hostile file that would make it allocate far more than its own size;
+// below it, building the network and comparing it with the file's tensors
+// names the first tensor that differs.
+const StateSlack = 1 << 20
+
 // Loaded is a model read from a file.
 type Loaded[T tensor.Float] struct {
 	// Net is the network, built from Spec and filled with the file's
@@ -47,13 +57,13 @@ type Loaded[T tensor.Float] struct {
 	DType string
 }
 
-// Save writes net, its architecture spec and info to path as a kiso model
+// Save writes net, its architecture and info to path as a kiso model
 // file, atomically: a failed save leaves any existing file untouched. See
 // SaveWriter for the contents and errors.
-func Save[T tensor.Float](path string, net *nn.Sequential[T], spec nn.Spec, info Info) error {
+func Save[T tensor.Float](path string, net *nn.Sequential[T], info Info) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		if err := SaveWriter(bw, net, spec, info); err != nil {
+		if err := SaveWriter(bw, net, info); err != nil {
 			return fmt.Errorf("save %s: %w", path, err)
 		}
 		if err := bw.Flush(); err != nil {
@@ -67,20 +77,18 @@ func Save[T tensor.Float](path string, net *nn.Sequential[T], spec nn.Spec, info
 // tensors are net's parameters and buffers under their state_dict names
 // ("0.weight", "1.running_mean"), of dtype F32 or F64 as T, Linear weights
 // transposed to PyTorch's [out, in]; its metadata holds format "kiso",
-// version "1", the architecture (spec as JSON), training (info as JSON) and
-// the dtype.
+// version "1", the architecture (nn.SpecOf(net) as JSON: the spec net was
+// built from, or its layers' own), training (info as JSON) and the dtype.
 //
-// It returns an error, writing nothing, if spec does not describe net:
-// the network nn.Build makes from spec must have the same parameter and
-// buffer names and shapes, so that Load can rebuild it.
-func SaveWriter[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec, info Info) error {
-	ref, err := nn.Build[T](spec, nn.Normal(0), rng.NewNumpy(0))
+// It returns an error, writing nothing, if a layer of net cannot describe
+// itself (nn.SpecOf names it) or its architecture is not valid.
+func SaveWriter[T tensor.Float](w io.Writer, net *nn.Sequential[T], info Info) error {
+	spec, err := nn.SpecOf(net)
 	if err != nil {
-		return fmt.Errorf("bad architecture: %w", err)
+		return err
 	}
-	tensors := encodeState(net)
-	if err := restore(ref, tensors, false); err != nil {
-		return fmt.Errorf("the network does not match its architecture: %w", err)
+	if _, err := spec.Validate(nil); err != nil {
+		return fmt.Errorf("bad architecture: %w", err)
 	}
 	arch, err := marshalJSON(spec)
 	if err != nil {
@@ -90,7 +98,7 @@ func SaveWriter[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec
 	if err != nil {
 		return fmt.Errorf("training info: %w", err) // a NaN or Inf
 	}
-	return WriteSafetensors(w, tensors, map[string]string{
+	return WriteSafetensors(w, encodeState(net), map[string]string{
 		keyFormat:       Format,
 		keyVersion:      Version,
 		keyArchitecture: string(arch),
@@ -129,11 +137,26 @@ func Load[T tensor.Float](path string) (*Loaded[T], error) {
 // architecture with nn.Build (Dropout layers seeded from rng.NewNumpy(0));
 // and fills every parameter and buffer from the tensor of the same name,
 // which must have the shape the architecture gives it. A missing tensor or
-// one that the architecture does not have is an error. Before building, it
+// one that the architecture does not have is an error, and so is a value
+// that is NaN or infinite (or, loaded as float32, beyond float32's range),
+// named with its tensor. Before building, it
 // refuses an architecture of more than MaxLayers layers, or one whose
 // parameters and buffers would far outnumber the file's values, so that a
-// hostile file cannot make it allocate much more than its own size.
+// hostile file cannot make it allocate much more than its own size; and
+// nn.Build refuses an architecture past nn's limits (nn.MaxSize,
+// nn.MaxParams, nn.MaxActivations), such as a convolution padded so widely
+// that its first input would fill memory.
 func LoadReader[T tensor.Float](r io.Reader, size int64) (*Loaded[T], error) {
+	// A file that does not start as a safetensors file does (a text file,
+	// an image) is named as such, rather than by the header length its
+	// first bytes would make.
+	start := make([]byte, min(size, 9))
+	if _, err := io.ReadFull(r, start); err == nil && len(start) == 9 {
+		if n := binary.LittleEndian.Uint64(start); n > MaxHeader || start[8] != '{' {
+			return nil, fmt.Errorf("not a kiso model file: it starts with %q, not with the length of a safetensors header and its JSON", start[:8])
+		}
+	}
+	r = io.MultiReader(bytes.NewReader(start), r)
 	f, err := ReadSafetensors(r, size)
 	if err != nil {
 		return nil, err
@@ -149,15 +172,21 @@ func LoadReader[T tensor.Float](r io.Reader, size int64) (*Loaded[T], error) {
 		}
 		values += len(t.Data) / DTypeSize(t.DType)
 	}
-	// Refuse to build a network far larger than the file before building
-	// it; below the slack, Build and restore find and name the difference.
-	const slack = 1 << 20
-	if len(h.Spec.Layers) > MaxLayers {
-		return nil, fmt.Errorf("the architecture has %d layers, more than the limit of %d", len(h.Spec.Layers), MaxLayers)
+	if err := checkFinite(f.Tensors, DType[T]() == "F32"); err != nil {
+		return nil, err
 	}
-	if n, ok := stateSize(h.Spec); !ok {
+	// Refuse to build a network far larger than the file before building
+	// it; below StateSlack, Build and restore find and name the difference.
+	chain, err := h.Spec.Chain()
+	if err != nil {
+		return nil, fmt.Errorf("bad architecture: %w", err)
+	}
+	if len(chain.Layers) > MaxLayers {
+		return nil, fmt.Errorf("the architecture has %d layers, more than the limit of %d", len(chain.Layers), MaxLayers)
+	}
+	if n, ok := h.Spec.StateSize(); !ok {
 		return nil, errors.New("the architecture's size overflows")
-	} else if n > max(values, slack) {
+	} else if n > max(values, StateSlack) {
 		return nil, fmt.Errorf("the architecture has %d parameter and buffer values but the file holds %d", n, values)
 	}
 	m := &Loaded[T]{Spec: h.Spec, Info: h.Info, DType: h.DType}

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"maps"
 	"math"
 	"os"
@@ -26,21 +27,21 @@ var testSpecs = []struct {
 }{
 	{"MLP", nn.MLP(4, []int{6, 5}, 3, nn.Tanh, nn.MLPOptions{})},
 	{"MLP batchnorm dropout", nn.MLP(4, []int{6}, 3, nn.ReLU, nn.MLPOptions{BatchNorm: true, Dropout: 0.3})},
-	{"all activations", nn.Spec{Input: []int{3}, Layers: []nn.LayerSpec{
-		{Type: "linear", In: 3, Out: 4}, {Type: "sigmoid"}, {Type: "linear", In: 4, Out: 4}, {Type: "leakyrelu"},
-		{Type: "linear", In: 4, Out: 4}, {Type: "identity"}, {Type: "step"}, {Type: "linear", In: 4, Out: 2},
+	{"all activations", nn.Spec{Input: []int{3}, Layers: nn.LayerSpecs{
+		nn.LinearSpec{In: 3, Out: 4}, nn.ActivationSpec{Func: nn.Sigmoid}, nn.LinearSpec{In: 4, Out: 4}, nn.ActivationSpec{Func: nn.LeakyReLU},
+		nn.LinearSpec{In: 4, Out: 4}, nn.ActivationSpec{Func: nn.Identity}, nn.ActivationSpec{Func: nn.Step}, nn.LinearSpec{In: 4, Out: 2},
 	}}},
-	{"convnet", nn.Spec{Input: []int{2, 6, 6}, Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 2, Out: 3, Kernel: 3, Pad: 1},
-		{Type: "batchnorm", Features: 3},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2},
-		{Type: "conv2d", In: 3, Out: 4, Kernel: 2, KernelW: 1, Stride: 1, NoBias: true},
-		{Type: "flatten"},
-		{Type: "linear", In: 4 * 2 * 3, Out: 5},
-		{Type: "batchnorm", Features: 5},
-		{Type: "tanh"},
-		{Type: "linear", In: 5, Out: 3},
+	{"convnet", nn.Spec{Input: []int{2, 6, 6}, Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 2, Out: 3, Kernel: 3, Pad: 1},
+		nn.BatchNormSpec{Features: 3},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2},
+		nn.Conv2DSpec{In: 3, Out: 4, Kernel: 2, KernelW: 1, Stride: 1, NoBias: true},
+		nn.FlattenSpec{},
+		nn.LinearSpec{In: 4 * 2 * 3, Out: 5},
+		nn.BatchNormSpec{Features: 5},
+		nn.ActivationSpec{Func: nn.Tanh},
+		nn.LinearSpec{In: 5, Out: 3},
 	}}},
 }
 
@@ -88,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 func roundTrip[S, U tensor.Float](t *testing.T, spec nn.Spec) {
 	net := newNet[S](t, spec, 1)
 	path := filepath.Join(t.TempDir(), "net.kiso")
-	if err := Save(path, net, spec, testInfo()); err != nil {
+	if err := Save(path, net, testInfo()); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Load[U](path)
@@ -124,7 +125,7 @@ func TestFileLayout(t *testing.T) {
 	spec := nn.MLP(4, []int{6}, 3, nn.ReLU, nn.MLPOptions{BatchNorm: true})
 	net := newNet[float32](t, spec, 3)
 	var b bytes.Buffer
-	if err := SaveWriter(&b, net, spec, Info{}); err != nil {
+	if err := SaveWriter(&b, net, Info{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := read(b.Bytes())
@@ -172,7 +173,7 @@ func kisoFile(t testing.TB, edit func(meta map[string]string, tensors []Named) [
 	t.Helper()
 	spec := nn.MLP(3, []int{4}, 2, nn.ReLU, nn.MLPOptions{BatchNorm: true})
 	var b bytes.Buffer
-	if err := SaveWriter(&b, newNet[float64](t, spec, 4), spec, Info{Epochs: 2}); err != nil {
+	if err := SaveWriter(&b, newNet[float64](t, spec, 4), Info{Epochs: 2}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := read(b.Bytes())
@@ -210,16 +211,26 @@ func TestLoadErrors(t *testing.T) {
 		return kisoFile(t, func(_ map[string]string, ts []Named) []Named { return edit(ts) })
 	}
 	hl := int(binary.LittleEndian.Uint64(good))
+	// conv1x1 is a complete file of a 1×1 convolution padded by pad.
+	conv1x1 := func(pad int) []byte {
+		return kisoFile(t, func(m map[string]string, _ []Named) []Named {
+			m["architecture"] = fmt.Sprintf(`{"input":[1,28,28],"layers":[{"type":"conv2d","in":1,"out":1,"kernel":1,"pad":%d,"no_bias":true}]}`, pad)
+			return []Named{{"0.weight", "F64", []int{1, 1, 1, 1}, f64bytes(1)}}
+		})
+	}
 	tests := []struct {
 		name string
 		file []byte
 		want string
 	}{
 		{"empty", nil, "too short"},
-		{"bad header length", setHeaderLen(good, 1<<60), "header length 1152921504606846976 exceeds file size"},
+		{"bad header length", setHeaderLen(good, 1<<60), `not a kiso model file: it starts with "\x00\x00\x00\x00\x00\x00\x00\x10"`},
+		{"text file", []byte("these are my notes\n"), `not a kiso model file: it starts with "these ar"`},
+		{"no JSON", append(binary.LittleEndian.AppendUint64(nil, 2), "[]"...), `not a kiso model file: it starts with "\x02\x00`},
+		{"short", []byte("kiso"), "too short"},
 		{"truncated", good[:len(good)-5], `file ends at byte ` + strconv.Itoa(len(good)-5) + `, tensor "3.weight" needs bytes`},
 		{"truncated in header", good[:hl], "exceeds file size"},
-		{"broken header", append(append(bytes.Clone(good[:8]), '['), good[9:]...), "bad header"},
+		{"broken header", append(append(bytes.Clone(good[:9]), '['), good[10:]...), "bad header"},
 		{"plain safetensors", write(t, []Named{{"w", "F32", []int{1}, f32bytes(1)}}, nil), "not a kiso model file: no __metadata__"},
 		{"other format", meta("format", "pt"), `not a kiso model file: format "pt"`},
 		{"other version", meta("version", "2"), `version "2"`},
@@ -232,7 +243,16 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown layer type", meta("architecture", `{"layers":[{"type":"linear","in":3,"out":4},{"type":"batchnorm","features":4},{"type":"softplus"},{"type":"linear","in":4,"out":2}]}`), `unknown layer type "softplus"`},
 		// The file holds Linear(3, 4): 12+4, BatchNorm(4): 4·4, Linear(4, 2): 8+2 = 42 values.
 		{"huge architecture", meta("architecture", `{"layers":[{"type":"linear","in":1048576,"out":1048576}]}`), "has 1099512676352 parameter and buffer values but the file holds 42"},
+		// Linear(1023, 1024) has 2²⁰ values, StateSlack: it is built and
+		// compared; Linear(1024, 1024) has more and is refused unbuilt.
+		{"architecture at the slack", meta("architecture", `{"layers":[{"type":"linear","in":1023,"out":1024}]}`), `tensor "0.weight" has shape [4 3] but the architecture wants [1024 1023]`},
+		{"architecture past the slack", meta("architecture", `{"layers":[{"type":"linear","in":1024,"out":1024}]}`), "has 1049600 parameter and buffer values but the file holds 42"},
 		{"overflowing architecture", meta("architecture", `{"layers":[{"type":"conv2d","in":4294967296,"out":4294967296,"kernel":4294967296}]}`), "size overflows"},
+		// A file of a few hundred bytes whose architecture would hold
+		// 1.6 billion values for one 28×28 case (12.8 GB in float64).
+		{"conv padding 20000", conv1x1(20000), "more than nn.MaxActivations"},
+		{"conv padding 2e9", conv1x1(2_000_000_000), "more than nn.MaxSize"},
+		{"layers at the limit", meta("architecture", `{"layers":[`+strings.Repeat(`{"type":"relu"},`, MaxLayers-1)+`{"type":"relu"}]}`), `unexpected tensor "0.`},
 		{"too many layers", meta("architecture", `{"layers":[`+strings.Repeat(`{"type":"dropout","p":0.5},`, MaxLayers)+`{"type":"relu"}]}`), "10001 layers, more than the limit of 10000"},
 		{"training not JSON", meta("training", "[1]"), "training info"},
 		{"missing tensor", tensors(func(ts []Named) []Named { return without(ts, "3.weight") }), `missing tensor "3.weight" of shape [2 4]`},
@@ -271,28 +291,32 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-func TestSaveRejectsMismatch(t *testing.T) {
+// TestSaveDerivesSpec checks that Save writes the architecture of the
+// network itself: layers replaced after Build are described as they are,
+// and a layer that cannot describe itself is named with its index.
+func TestSaveDerivesSpec(t *testing.T) {
 	spec := nn.MLP(3, []int{4}, 2, nn.ReLU, nn.MLPOptions{})
 	net := newNet[float64](t, spec, 5)
-	tests := []struct {
-		name string
-		spec nn.Spec
-		want string
-	}{
-		{"other sizes", nn.MLP(3, []int{5}, 2, nn.ReLU, nn.MLPOptions{}), `tensor "0.weight" has shape [4 3] but the architecture wants [5 3]`},
-		{"extra batchnorm", nn.MLP(3, []int{4}, 2, nn.ReLU, nn.MLPOptions{BatchNorm: true}), `missing tensor "1.weight"`},
-		{"fewer layers", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 3, Out: 4}}}, `unexpected tensor "2.weight"`},
-		{"invalid", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 0, Out: 4}}}, "bad architecture"},
+	net.Layers[1] = nn.NewActivation[float64](nn.Tanh)
+	var b bytes.Buffer
+	if err := SaveWriter(&b, net, Info{}); err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		var b bytes.Buffer
-		err := SaveWriter(&b, net, tt.spec, Info{})
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
-		}
-		if b.Len() != 0 {
-			t.Errorf("%s: wrote %d bytes", tt.name, b.Len())
-		}
+	m, err := LoadReader[float64](bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Spec.Layers[1]; got != (nn.ActivationSpec{Func: nn.Tanh}) {
+		t.Errorf("layer 1 saved as %v, want tanh", got)
+	}
+	net.Layers[1] = &noSpec[float64]{}
+	b.Reset()
+	err = SaveWriter(&b, net, Info{})
+	if err == nil || !strings.Contains(err.Error(), "layer 1 (*model.noSpec[float64]) has no spec") {
+		t.Errorf("a layer without a spec: %v", err)
+	}
+	if b.Len() != 0 {
+		t.Errorf("wrote %d bytes", b.Len())
 	}
 }
 
@@ -302,19 +326,20 @@ func TestSaveAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "net.kiso")
 	spec := nn.MLP(3, []int{4}, 2, nn.ReLU, nn.MLPOptions{})
-	if err := Save(path, newNet[float64](t, spec, 6), spec, Info{}); err != nil {
+	if err := Save(path, newNet[float64](t, spec, 6), Info{}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := nn.MLP(3, []int{7}, 2, nn.ReLU, nn.MLPOptions{})
-	err = Save(path, newNet[float64](t, other, 7), spec, Info{})
+	other := newNet[float64](t, nn.MLP(3, []int{7}, 2, nn.ReLU, nn.MLPOptions{}), 7)
+	other.Layers[1] = &noSpec[float64]{}
+	err = Save(path, other, Info{})
 	if err == nil || !strings.HasPrefix(err.Error(), "save "+path+": ") {
-		t.Fatalf("mismatched save: %v", err)
+		t.Fatalf("save of a layer without a spec: %v", err)
 	}
-	err = Save(path, newNet[float64](t, spec, 8), spec, Info{Accuracy: math.NaN()})
+	err = Save(path, newNet[float64](t, spec, 8), Info{Accuracy: math.NaN()})
 	if err == nil || !strings.Contains(err.Error(), "training info") {
 		t.Fatalf("save with a NaN accuracy: %v", err)
 	}
@@ -328,7 +353,7 @@ func TestSaveAtomic(t *testing.T) {
 	if _, err := Load[float64](path); err != nil {
 		t.Errorf("the kept file no longer loads: %v", err)
 	}
-	if err := Save(filepath.Join(dir, "missing", "net.kiso"), newNet[float64](t, spec, 6), spec, Info{}); err == nil {
+	if err := Save(filepath.Join(dir, "missing", "net.kiso"), newNet[float64](t, spec, 6), Info{}); err == nil {
 		t.Error("saved into a missing folder")
 	}
 }
@@ -338,11 +363,20 @@ func FuzzLoad(f *testing.F) {
 	f.Add(good)
 	f.Add(good[:len(good)-1])
 	f.Add(setHeaderLen(good, 1<<40))
+	f.Add([]byte("these are my notes\n")) // a text file given as a model (issue 12)
 	f.Add(kisoFile(f, func(m map[string]string, ts []Named) []Named {
 		m["architecture"] = `{"input":[3],"layers":[{"type":"linear","in":3,"out":4},{"type":"batchnorm","features":4},{"type":"relu"},{"type":"maxpool2d","kernel":2},{"type":"linear","in":4,"out":2}]}`
 		return ts
 	}))
 	f.Add(kisoFile(f, func(m map[string]string, ts []Named) []Named { return without(ts, "0.bias") }))
+	// Hostile shapes (issue 12): truncated headers, a header length past
+	// the file, a tensor whose shape wraps to 0 bytes or is negative.
+	f.Add(good[:4])
+	f.Add(good[:12])
+	f.Add(setHeaderLen(good, 1<<63))
+	f.Add(rawFile(`{"__metadata__":{"format":"kiso"},"0.weight":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,0]}}`, nil))
+	f.Add(rawFile(`{"0.weight":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,16]}}`, make([]byte, 16)))
+	f.Add(rawFile(`{"0.weight":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}}`, nil))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m, err := LoadReader[float32](bytes.NewReader(in), int64(len(in)))
 		if err != nil {
@@ -369,6 +403,18 @@ func FuzzLoadArchitecture(f *testing.F) {
 	f.Add(`{"layers":[{"type":"linear","in":3,"out":4},{"type":"batchnorm","features":4},{"type":"relu"},{"type":"linear","in":4,"out":2}]}`)
 	f.Add(`{"input":[3,2,2],"layers":[{"type":"maxpool2d","kernel":2,"pad":1},{"type":"flatten"},{"type":"dropout","p":0.5}]}`)
 	f.Add(`{"layers":[{"type":"conv2d","in":1,"out":1,"kernel":-1}]}`)
+	// Architectures past nn's limits (issue 12): a padding whose output
+	// would fill memory, sizes near overflow, a huge Linear.
+	f.Add(`{"input":[1,28,28],"layers":[{"type":"conv2d","in":1,"out":1,"kernel":1,"pad":20000}]}`)
+	f.Add(`{"input":[1,28,28],"layers":[{"type":"conv2d","in":1,"out":1,"kernel":1,"pad":2000000000}]}`)
+	f.Add(`{"input":[3],"layers":[{"type":"linear","in":3,"out":100000},{"type":"relu"},{"type":"linear","in":100000,"out":100000}]}`)
+	f.Add(`{"input":[4611686018427387904],"layers":[{"type":"flatten"}]}`)
+	f.Add(`{"input":[1099511627776,1099511627776],"layers":[{"type":"flatten"}]}`)
+	f.Add(`{"input":[-1,28,28],"layers":[{"type":"flatten"}]}`)
+	f.Add(`{"input":[3],"layers":[{"type":"linear","in":-3,"out":-4}]}`)
+	f.Add(`{"input":[1,28,28],"layers":[{"type":"conv2d","in":1,"out":1,"kernel":3,"stride":0}]}`)
+	f.Add(`{"input":[1,28,28],"layers":[{"type":"maxpool2d","kernel":9223372036854775807}]}`)
+	f.Add(`{"input":[3],"layers":[{"type":"linear","in":3,"out":4}`) // truncated
 	base := kisoFile(f, nil)
 	file, err := read(base)
 	if err != nil {

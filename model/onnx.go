@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kiso-go/kiso/internal/atomicfile"
@@ -28,10 +30,10 @@ type ONNXOptions struct {
 
 // ExportONNX writes net as an ONNX model to path, atomically: a failed
 // export leaves any existing file untouched. See WriteONNX.
-func ExportONNX[T tensor.Float](path string, net *nn.Sequential[T], spec nn.Spec, info Info, opts ONNXOptions) error {
+func ExportONNX[T tensor.Float](path string, net *nn.Sequential[T], info Info, opts ONNXOptions) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		if err := WriteONNX(bw, net, spec, info, opts); err != nil {
+		if err := WriteONNX(bw, net, info, opts); err != nil {
 			return fmt.Errorf("export %s: %w", path, err)
 		}
 		if err := bw.Flush(); err != nil {
@@ -41,31 +43,33 @@ func ExportONNX[T tensor.Float](path string, net *nn.Sequential[T], spec nn.Spec
 	})
 }
 
-// WriteONNX writes net, which spec must describe (as for SaveWriter), to w
-// as an ONNX model (IR version 8, operator set 13) for inference, with
-// producer "kiso" and the architecture and info as JSON in its metadata
+// WriteONNX writes net to w as an ONNX model (IR version 8, operator set
+// 13, or the later one a layer needs) for inference, with producer "kiso"
+// and the architecture (nn.SpecOf(net)) and info as JSON in its metadata
 // ("kiso.architecture", "kiso.training").
 //
-// The graph's input "input" is [batch, spec.Input...] with a symbolic
+// The graph's input "input" is [batch, input shape...] with a symbolic
 // batch dimension; its output "logits" is [batch, out...], net's output in
-// evaluation mode. Linear becomes Gemm with the weight as PyTorch's
-// [out, in] and transB = 1 (after a Flatten when its input is not a
-// vector); Conv2D, MaxPool2D, Flatten (axis 1) and BatchNorm
-// (BatchNormalization with the running statistics) become the operators of
-// those names; relu, sigmoid, tanh and leakyrelu become Relu, Sigmoid,
-// Tanh and LeakyRelu (alpha nn.LeakySlope); step becomes Sign(Relu(x));
-// identity and Dropout, identities at inference, are left out. Weights are
-// initializers named by their state_dict names ("0.weight").
+// evaluation mode. Every layer writes its own nodes (nn.ONNXExporter):
+// Linear becomes Gemm with the weight as PyTorch's [out, in] and transB = 1
+// (after a Flatten when its input is not a vector); Conv2D, MaxPool2D,
+// Flatten (axis 1) and BatchNorm (BatchNormalization with the running
+// statistics) become the operators of those names; relu, sigmoid, tanh and
+// leakyrelu become Relu, Sigmoid, Tanh and LeakyRelu (alpha nn.LeakySlope);
+// step becomes Sign(Relu(x)); identity and Dropout, identities at
+// inference, are left out. Weights are initializers named by their
+// state_dict names ("0.weight").
 //
-// It returns an error, writing nothing, if spec does not describe net, the
-// input shape is unknown, opts.DType is not F32 or F64, or opts.Softmax is
-// set for an output that is not a vector per case.
-func WriteONNX[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec, info Info, opts ONNXOptions) error {
+// It returns an error, writing nothing, if a layer cannot describe itself
+// or has no ONNX exporter (naming the layer and its index), the input
+// shape is unknown, opts.DType is not F32 or F64, or opts.Softmax is set
+// for an output that is not a vector per case.
+func WriteONNX[T tensor.Float](w io.Writer, net *nn.Sequential[T], info Info, opts ONNXOptions) error {
 	dtype, err := exportDType(opts.DType)
 	if err != nil {
 		return err
 	}
-	plan, err := exportPlan(net, spec)
+	spec, plan, err := exportPlan(net)
 	if err != nil {
 		return err
 	}
@@ -77,27 +81,35 @@ func WriteONNX[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec,
 	if err != nil {
 		return fmt.Errorf("training info: %w", err) // a NaN or Inf
 	}
-	g := &onnxGraph{dtype: dtype, elem: onnxFloat, cur: "input"}
+	g := &onnxGraph{dtype: dtype, elem: onnxFloat, opset: onnxOpset}
 	if dtype == "F64" {
 		g.elem = onnxDouble
 	}
+	cur := "input"
 	for _, l := range plan {
-		addONNXLayer(g, l)
+		if cur, err = g.export(strconv.Itoa(l.index), l.layer, cur, l.in); err != nil {
+			return fmt.Errorf("layer %d (%s): %w", l.index, l.typ, err)
+		}
 	}
-	// The last node's output is the graph's; a network of identities
+	// The last value is the graph's output; a network of identities
 	// alone needs a node to produce it.
-	if len(g.nodes) == 0 {
-		g.node("Identity", "identity", nil)
+	if cur == "input" {
+		g.nodes = append(g.nodes, onnxNode{op: "Identity", name: "identity", in: []string{cur}, out: []string{"identity"}})
+		cur = "identity"
 	}
-	g.nodes[len(g.nodes)-1].out[0] = "logits"
+	for i := range g.nodes {
+		if g.nodes[i].out[0] == cur {
+			g.nodes[i].out[0] = "logits"
+		}
+	}
 	out := plan[len(plan)-1].out
 	outputs := []pb{onnxValueInfo("logits", g.elem, out)}
 	if opts.Softmax {
 		if len(out) != 1 {
-			return fmt.Errorf("Softmax needs an output vector per case, the network's output is %v", out)
+			return fmt.Errorf("option Softmax needs an output vector per case, the network's output is %v", out)
 		}
 		g.nodes = append(g.nodes, onnxNode{op: "Softmax", name: "softmax", in: []string{"logits"},
-			out: []string{"probabilities"}, attrs: []onnxAttr{intAttr("axis", -1)}})
+			out: []string{"probabilities"}, attrs: []nn.ONNXAttr{nn.IntAttr("axis", -1)}})
 		outputs = append(outputs, onnxValueInfo("probabilities", g.elem, out))
 	}
 
@@ -118,93 +130,59 @@ func WriteONNX[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec,
 		str(modelProducerName, "kiso").
 		str(modelDocString, "A kiso network for inference: input "+shapeString(plan[0].in)+", output logits "+shapeString(out)+".").
 		bytes(modelGraph, graph).
-		bytes(modelOpsetImport, pb(nil).str(opsetDomain, "").int(opsetVersion, onnxOpset)).
+		bytes(modelOpsetImport, pb(nil).str(opsetDomain, "").int(opsetVersion, int64(g.opset))).
 		bytes(modelMetadataProps, pb(nil).str(entryKey, "kiso.architecture").str(entryValue, string(arch))).
 		bytes(modelMetadataProps, pb(nil).str(entryKey, "kiso.training").str(entryValue, string(training)))
 	_, err = w.Write(m)
 	return err
 }
 
-// onnxGraph collects the nodes and initializers of a graph as layers are
-// added: values of dtype ("F32" or "F64"), which is ONNX element type
-// elem. cur names the value the next node reads.
+// onnxGraph collects the nodes and initializers of a graph as layers add
+// them (it is their nn.ONNXGraph): values of dtype ("F32" or "F64"), which
+// is ONNX element type elem. path, input and in are those of the layer
+// being written.
 type onnxGraph struct {
 	dtype string
 	elem  int64
+	opset int
 	nodes []onnxNode
 	inits []pb
-	cur   string
+
+	path, input string
+	in          []int
 }
 
-// node appends a node reading cur and the given initializers, writing a
-// value called name, which becomes cur.
-func (g *onnxGraph) node(op, name string, attrs []onnxAttr, inputs ...string) {
-	g.nodes = append(g.nodes, onnxNode{op: op, name: name, in: append([]string{g.cur}, inputs...), out: []string{name}, attrs: attrs})
-	g.cur = name
-}
+func (g *onnxGraph) Input() string  { return g.input }
+func (g *onnxGraph) InShape() []int { return slices.Clone(g.in) }
+func (g *onnxGraph) Opset(v int)    { g.opset = max(g.opset, v) }
 
-// initializer adds t, converted to the graph's dtype, as an initializer
-// called name and returns name.
-func initializer[T tensor.Float](g *onnxGraph, name string, t *tensor.Tensor[T]) string {
-	g.inits = append(g.inits, onnxTensor(name, g.elem, t.Shape(), encodeAs(g.dtype, t.Data)))
+func (g *onnxGraph) Node(op, suffix string, inputs []string, attrs ...nn.ONNXAttr) string {
+	name := g.path + "." + suffix
+	g.nodes = append(g.nodes, onnxNode{op: op, name: name, in: inputs, out: []string{name}, attrs: attrs})
 	return name
 }
 
-// addONNXLayer appends the nodes and initializers of one layer.
-func addONNXLayer[T tensor.Float](g *onnxGraph, l exportLayer[T]) {
-	out := l.name(l.typ) // the layer's output: "3.relu"
-	switch x := l.layer.(type) {
-	case *nn.Linear[T]:
-		if len(l.in) != 1 {
-			g.node("Flatten", l.name("flatten"), []onnxAttr{intAttr("axis", 1)})
-		}
-		w := initializer(g, l.name("weight"), transpose(x.W.Value))
-		b := initializer(g, l.name("bias"), x.B.Value)
-		g.node("Gemm", out, []onnxAttr{intAttr("transB", 1)}, w, b)
-	case *nn.Conv2D[T]:
-		inputs := []string{initializer(g, l.name("weight"), x.W.Value)}
-		if x.B != nil {
-			inputs = append(inputs, initializer(g, l.name("bias"), x.B.Value))
-		}
-		g.node("Conv", out, windowAttrs(x.Window()), inputs...)
-	case *nn.MaxPool2D[T]:
-		g.node("MaxPool", out, windowAttrs(x.Window()))
-	case *nn.BatchNorm[T]:
-		g.node("BatchNormalization", out, []onnxAttr{floatAttr("epsilon", float32(x.Eps))},
-			initializer(g, l.name("weight"), x.Gamma.Value),
-			initializer(g, l.name("bias"), x.Beta.Value),
-			initializer(g, l.name("running_mean"), x.RunningMean.Value),
-			initializer(g, l.name("running_var"), x.RunningVar.Value))
-	case *nn.Flatten[T]:
-		g.node("Flatten", out, []onnxAttr{intAttr("axis", 1)})
-	case *nn.Activation[T]:
-		switch x.Func {
-		case nn.ReLU:
-			g.node("Relu", out, nil)
-		case nn.Sigmoid:
-			g.node("Sigmoid", out, nil)
-		case nn.Tanh:
-			g.node("Tanh", out, nil)
-		case nn.LeakyReLU:
-			g.node("LeakyRelu", out, []onnxAttr{floatAttr("alpha", nn.LeakySlope)})
-		case nn.Step:
-			// 1 if x > 0 else 0: the sign of max(x, 0).
-			g.node("Relu", l.name("relu"), nil)
-			g.node("Sign", out, nil)
-		}
-		// Identity: nothing to do.
-	}
-	// Dropout is the identity at inference: nothing to do.
+func (g *onnxGraph) Initializer(suffix string, shape []int, data []float64) string {
+	name := g.path + "." + suffix
+	g.inits = append(g.inits, onnxTensor(name, g.elem, shape, encodeAs(g.dtype, data)))
+	return name
 }
 
-// windowAttrs returns the Conv and MaxPool attributes of a window.
-func windowAttrs(w nn.Window) []onnxAttr {
-	p, s := int64(w.Pad), int64(w.Stride)
-	return []onnxAttr{
-		intsAttr("kernel_shape", int64(w.H), int64(w.W)),
-		intsAttr("strides", s, s),
-		intsAttr("pads", p, p, p, p),
+func (g *onnxGraph) Sub(name string, layer any, input string, in []int) (string, error) {
+	path, inName, inShape := g.path, g.input, g.in
+	defer func() { g.path, g.input, g.in = path, inName, inShape }()
+	return g.export(path+"."+name, layer, input, in)
+}
+
+// export writes layer, at path, reading value input of case shape in, and
+// returns its output value.
+func (g *onnxGraph) export(path string, layer any, input string, in []int) (string, error) {
+	e, ok := layer.(nn.ONNXExporter)
+	if !ok {
+		return "", fmt.Errorf("%s (%T) cannot be exported to ONNX: it has no ExportONNX method (nn.ONNXExporter)", path, layer)
 	}
+	g.path, g.input, g.in = path, input, in
+	return e.ExportONNX(g)
 }
 
 // describe returns a graph's doc string: one line per kiso layer.

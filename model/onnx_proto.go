@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/kiso-go/kiso/nn"
 )
 
 // This file writes the few ONNX messages that an exported network needs,
@@ -13,7 +15,8 @@ import (
 // "optional" or unpacked "repeated", written in that encoding.
 
 // ONNX IR and operator set versions of exported models: IR version 8
-// (ONNX 1.10 and later read it) and the default-domain operator set 13.
+// (ONNX 1.10 and later read it) and the default-domain operator set 13,
+// or a later one that a layer asks for (nn.ONNXGraph.Opset).
 const (
 	onnxIRVersion = 8
 	onnxOpset     = 13
@@ -77,13 +80,6 @@ const (
 	dimParam       = 2
 )
 
-// AttributeProto.AttributeType values.
-const (
-	attrTypeFloat = 1
-	attrTypeInt   = 2
-	attrTypeInts  = 7
-)
-
 // TensorProto.DataType values of the element types kiso exports.
 const (
 	onnxFloat  = 1  // float32
@@ -114,31 +110,16 @@ func (m pb) float(n protowire.Number, v float32) pb {
 	return protowire.AppendFixed32(m, math.Float32bits(v))
 }
 
-// onnxAttr is a node attribute of type INT, INTS or FLOAT.
-type onnxAttr struct {
-	name string
-	typ  int64
-	i    int64
-	f    float32
-	ints []int64
-}
-
-func intAttr(name string, v int64) onnxAttr { return onnxAttr{name: name, typ: attrTypeInt, i: v} }
-func floatAttr(name string, v float32) onnxAttr {
-	return onnxAttr{name: name, typ: attrTypeFloat, f: v}
-}
-func intsAttr(name string, v ...int64) onnxAttr {
-	return onnxAttr{name: name, typ: attrTypeInts, ints: v}
-}
-func (a onnxAttr) marshal() pb {
-	m := pb(nil).str(attrName, a.name).int(attrType, a.typ)
-	switch a.typ {
-	case attrTypeInt:
-		m = m.int(attrI, a.i)
-	case attrTypeFloat:
-		m = m.float(attrF, a.f)
-	case attrTypeInts:
-		for _, v := range a.ints {
+// marshalAttr returns the AttributeProto of a.
+func marshalAttr(a nn.ONNXAttr) pb {
+	m := pb(nil).str(attrName, a.Name).int(attrType, int64(a.Kind))
+	switch a.Kind {
+	case nn.ONNXInt:
+		m = m.int(attrI, a.Int)
+	case nn.ONNXFloat:
+		m = m.float(attrF, a.Float)
+	case nn.ONNXInts:
+		for _, v := range a.Ints {
 			m = m.int(attrInts, v)
 		}
 	}
@@ -149,7 +130,7 @@ func (a onnxAttr) marshal() pb {
 type onnxNode struct {
 	op, name string
 	in, out  []string
-	attrs    []onnxAttr
+	attrs    []nn.ONNXAttr
 }
 
 func (n onnxNode) marshal() pb {
@@ -162,7 +143,7 @@ func (n onnxNode) marshal() pb {
 	}
 	m = m.str(nodeName, n.name).str(nodeOpType, n.op)
 	for _, a := range n.attrs {
-		m = m.bytes(nodeAttribute, a.marshal())
+		m = m.bytes(nodeAttribute, marshalAttr(a))
 	}
 	return m
 }

@@ -101,7 +101,7 @@ type torchCase struct {
 func newTorchCase[T tensor.Float](t *testing.T, dir, name string, spec nn.Spec, tol float64) torchCase {
 	net := newNet[T](t, spec, 11)
 	c := torchCase{name: name, model: filepath.Join(dir, name+".kiso"), input: filepath.Join(dir, name+".x"), tol: tol}
-	if err := Save(c.model, net, spec, Info{}); err != nil {
+	if err := Save(c.model, net, Info{}); err != nil {
 		t.Fatal(err)
 	}
 	x := tensor.RandN[T](rng.NewNumpy(12), 1, append([]int{5}, spec.Input...)...)

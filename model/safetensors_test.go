@@ -328,6 +328,15 @@ func FuzzReadSafetensors(f *testing.F) {
 	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}`, nil))
 	f.Add(rawFile(`{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"b":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}`, nil))
 	f.Add([]byte{})
+	// Hostile shapes (issue 12): products that wrap to 0 bytes, negative
+	// and overflowing dimensions and offsets, truncated headers.
+	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,0]}}`, nil))
+	f.Add(rawFile(`{"a":{"dtype":"U8","shape":[18446744073709551615],"data_offsets":[0,0]}}`, nil))
+	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,16]}}`, make([]byte, 16)))
+	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551615]}}`, nil))
+	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[1e30],"data_offsets":[0,4]}}`, make([]byte, 4)))
+	f.Add(good[:5])
+	f.Add(good[:12])
 	f.Fuzz(func(t *testing.T, in []byte) {
 		file, err := read(in)
 		if err != nil {

@@ -29,11 +29,9 @@ func (s slot[T]) fileShape() []int {
 // state returns the parameters of net, then its buffers, in the order
 // Params and nn.BuffersOf give them.
 func state[T tensor.Float](net *nn.Sequential[T]) []slot[T] {
-	linear := map[*nn.Param[T]]bool{}
-	markLinear(net, linear)
 	var out []slot[T]
 	for _, p := range net.Params() {
-		out = append(out, slot[T]{p.Name, p.Value, linear[p]})
+		out = append(out, slot[T]{p.Name, p.Value, p.Transposed})
 	}
 	for _, b := range nn.BuffersOf[T](net) {
 		out = append(out, slot[T]{b.Name, b.Value, false})
@@ -41,15 +39,17 @@ func state[T tensor.Float](net *nn.Sequential[T]) []slot[T] {
 	return out
 }
 
-// markLinear adds the weight of every Linear layer in l, descending into
-// Sequentials, to set.
-func markLinear[T tensor.Float](l nn.Layer[T], set map[*nn.Param[T]]bool) {
-	switch l := l.(type) {
-	case *nn.Linear[T]:
-		set[l.W] = true
-	case *nn.Sequential[T]:
-		for _, sub := range l.Layers {
-			markLinear(sub, set)
+// walk calls f with every layer of l and its path of child names ("3",
+// "1.fc1"), parents before children; l itself has path prefix.
+func walk[T tensor.Float](prefix string, l nn.Layer[T], f func(path string, l nn.Layer[T])) {
+	f(prefix, l)
+	if c, ok := l.(nn.Container[T]); ok {
+		for _, ch := range c.Children() {
+			p := ch.Name
+			if prefix != "" {
+				p = prefix + "." + ch.Name
+			}
+			walk(p, ch.Layer, f)
 		}
 	}
 }
@@ -116,49 +116,4 @@ func transpose[T tensor.Float](a *tensor.Tensor[T]) *tensor.Tensor[T] {
 		}
 	}
 	return t
-}
-
-// stateSize returns the number of parameter and buffer values nn.Build
-// makes for s, and false if it overflows an int. It lets Load refuse an
-// architecture whose state the file cannot hold before building it, so
-// that a hostile file cannot make it allocate without bound. Layer types
-// it does not know count as 0.
-func stateSize(s nn.Spec) (int, bool) {
-	total := 0
-	add := func(factors ...int) bool {
-		n := 1
-		for _, f := range factors {
-			if f < 0 || f > 0 && n > maxInt/f {
-				return false
-			}
-			n *= f
-		}
-		if total > maxInt-n {
-			return false
-		}
-		total += n
-		return true
-	}
-	for _, l := range s.Layers {
-		ok := true
-		switch l.Type {
-		case "linear":
-			ok = add(l.In, l.Out) && add(l.Out)
-		case "conv2d":
-			kw := l.KernelW
-			if kw == 0 {
-				kw = l.Kernel
-			}
-			ok = add(l.Out, l.In, l.Kernel, kw)
-			if !l.NoBias {
-				ok = ok && add(l.Out)
-			}
-		case "batchnorm":
-			ok = add(4, l.Features) // gamma, beta, running mean and variance
-		}
-		if !ok {
-			return 0, false
-		}
-	}
-	return total, true
 }

@@ -22,20 +22,19 @@ type TorchOptions struct {
 	DType string
 }
 
-// ExportTorch writes net, which spec must describe (as for SaveWriter),
-// for PyTorch as two files: base+".safetensors", the state_dict of the
+// ExportTorch writes net for PyTorch as two files: base+".safetensors", the state_dict of the
 // matching torch.nn.Sequential (see WriteTorchState), and base+".py", the
 // Python that builds that Sequential and loads the weights into it from
 // beside the script (see WriteTorchScript). Each file is written
 // atomically; if the second cannot be written, the first is removed, so
 // that a failed export leaves neither.
-func ExportTorch[T tensor.Float](base string, net *nn.Sequential[T], spec nn.Spec, info Info, opts TorchOptions) error {
+func ExportTorch[T tensor.Float](base string, net *nn.Sequential[T], info Info, opts TorchOptions) error {
 	weights, script := base+".safetensors", base+".py"
 	var w, s bytes.Buffer
-	if err := WriteTorchState(&w, net, spec, opts); err != nil {
+	if err := WriteTorchState(&w, net, opts); err != nil {
 		return fmt.Errorf("export %s: %w", weights, err)
 	}
-	if err := WriteTorchScript(&s, net, spec, info, filepath.Base(weights), opts); err != nil {
+	if err := WriteTorchScript(&s, net, info, filepath.Base(weights), opts); err != nil {
 		return fmt.Errorf("export %s: %w", script, err)
 	}
 	if err := atomicfile.WriteBytes(weights, w.Bytes()); err != nil {
@@ -59,15 +58,14 @@ func ExportTorch[T tensor.Float](base string, net *nn.Sequential[T], spec nn.Spe
 // an I64 scalar 0 (PyTorch reads it only in training without a momentum).
 // The metadata is {"format": "pt"}, as safetensors' PyTorch writer gives.
 //
-// It returns an error, writing nothing, if spec does not describe net or
-// opts.DType is not F32 or F64.
-func WriteTorchState[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec, opts TorchOptions) error {
+// It returns an error, writing nothing, if net cannot be exported (see
+// WriteTorchScript) or opts.DType is not F32 or F64.
+func WriteTorchState[T tensor.Float](w io.Writer, net *nn.Sequential[T], opts TorchOptions) error {
 	dtype, err := exportDType(opts.DType)
 	if err != nil {
 		return err
 	}
-	plan, err := exportPlan(net, spec)
-	if err != nil {
+	if _, _, err := exportPlan(net); err != nil {
 		return err
 	}
 	var tensors []Named
@@ -78,10 +76,12 @@ func WriteTorchState[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn
 		}
 		tensors = append(tensors, Named{Name: s.name, DType: dtype, Shape: v.Shape(), Data: encodeAs(dtype, v.Data)})
 	}
-	for _, l := range plan {
-		if l.typ == "batchnorm" {
-			tensors = append(tensors, Named{Name: l.name("num_batches_tracked"), DType: "I64", Data: make([]byte, 8)})
+	walk("", nn.Layer[T](net), func(path string, l nn.Layer[T]) {
+		if x, ok := l.(nn.TorchExtraState); ok {
+			for _, name := range x.TorchExtraState() {
+				tensors = append(tensors, Named{Name: path + "." + name, DType: "I64", Data: make([]byte, 8)})
+			}
 		}
-	}
+	})
 	return WriteSafetensors(w, tensors, map[string]string{"format": "pt"})
 }

@@ -3,7 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
-	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -13,10 +13,9 @@ import (
 )
 
 // WriteTorchScript writes to w the Python source of a module that rebuilds
-// net, which spec must describe, in PyTorch and loads the weights that
-// WriteTorchState writes, from the file called weights beside the script.
-// It needs only torch (a small safetensors reader is part of the script)
-// and defines
+// net in PyTorch and loads the weights that WriteTorchState writes, from
+// the file called weights beside the script. It needs only torch (a small
+// safetensors reader is part of the script) and defines
 //
 //	build()          the torch.nn.Sequential, untrained: layer i is kiso's
 //	                 layer i, so state_dict names match ("0.weight")
@@ -25,23 +24,24 @@ import (
 //	CLASSES          the class names, when info has them
 //	MEAN, STD        the standardization to apply to inputs, when info has it
 //
-// Layers map one to one: Linear to nn.Linear (to a FlattenLinear defined
-// in the script when its input is not a vector, since kiso's Linear
-// flattens), Conv2D to nn.Conv2d, MaxPool2D to nn.MaxPool2d, BatchNorm to
-// nn.BatchNorm1d or, over channels of images, nn.BatchNorm2d, Dropout to
-// nn.Dropout, Flatten to nn.Flatten, the activations to nn.ReLU,
-// nn.Sigmoid, nn.Tanh, nn.LeakyReLU(0.01), nn.Identity and, for step, a
-// Step module defined in the script. Run as a program, it prints the
-// loaded model.
+// Every layer writes its own module (nn.TorchExporter): Linear becomes
+// nn.Linear (a FlattenLinear defined in the script when its input is not a
+// vector, since kiso's Linear flattens), Conv2D nn.Conv2d, MaxPool2D
+// nn.MaxPool2d, BatchNorm nn.BatchNorm1d or, over channels of images,
+// nn.BatchNorm2d, Dropout nn.Dropout, Flatten nn.Flatten, the activations
+// nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU(0.01), nn.Identity and, for
+// step, a Step module defined in the script. Run as a program, it prints
+// the loaded model.
 //
-// It returns an error, writing nothing, if spec does not describe net or
+// It returns an error, writing nothing, if a layer cannot describe itself
+// or has no PyTorch exporter (naming the layer and its index), or
 // opts.DType is not F32 or F64.
-func WriteTorchScript[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec nn.Spec, info Info, weights string, opts TorchOptions) error {
+func WriteTorchScript[T tensor.Float](w io.Writer, net *nn.Sequential[T], info Info, weights string, opts TorchOptions) error {
 	dtype, err := exportDType(opts.DType)
 	if err != nil {
 		return err
 	}
-	plan, err := exportPlan(net, spec)
+	_, plan, err := exportPlan(net)
 	if err != nil {
 		return err
 	}
@@ -58,12 +58,15 @@ func WriteTorchScript[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec n
 	if len(info.Mean) > 0 && len(info.Std) > 0 {
 		s.Mean, s.Std = pyList(info.Mean, pyFloat), pyList(info.Std, pyFloat)
 	}
+	g := &torchGraph{defined: map[string]bool{}}
 	for _, l := range plan {
-		code := torchLayer(l)
-		s.Step = s.Step || strings.HasPrefix(code, "Step(")
-		s.FlattenLinear = s.FlattenLinear || strings.HasPrefix(code, "FlattenLinear(")
+		code, err := g.Sub(l.layer, l.in)
+		if err != nil {
+			return fmt.Errorf("layer %d (%s): %w", l.index, l.typ, err)
+		}
 		s.Layers = append(s.Layers, fmt.Sprintf("%-48s # %d: %s", code+",", l.index, shapeString(l.out)))
 	}
+	s.Defs = g.defs
 	var b strings.Builder
 	if err := torchTemplate.Execute(&b, s); err != nil {
 		return err
@@ -72,64 +75,36 @@ func WriteTorchScript[T tensor.Float](w io.Writer, net *nn.Sequential[T], spec n
 	return err
 }
 
-// torchLayer returns the Python expression that builds the PyTorch module
-// of one layer.
-func torchLayer[T tensor.Float](l exportLayer[T]) string {
-	switch x := l.layer.(type) {
-	case *nn.Linear[T]:
-		if len(l.in) != 1 {
-			return fmt.Sprintf("FlattenLinear(%d, %d)", x.In(), x.Out())
-		}
-		return fmt.Sprintf("nn.Linear(%d, %d)", x.In(), x.Out())
-	case *nn.Conv2D[T]:
-		g := x.Window()
-		bias := ""
-		if x.B == nil {
-			bias = ", bias=False"
-		}
-		return fmt.Sprintf("nn.Conv2d(%d, %d, (%d, %d), stride=%d, padding=%d%s)", x.In(), x.Out(), g.H, g.W, g.Stride, g.Pad, bias)
-	case *nn.MaxPool2D[T]:
-		g := x.Window()
-		return fmt.Sprintf("nn.MaxPool2d((%d, %d), stride=%d, padding=%d)", g.H, g.W, g.Stride, g.Pad)
-	case *nn.BatchNorm[T]:
-		kind := "nn.BatchNorm1d" // [batch, features] or [batch, channels, length]
-		if len(l.in) == 3 {
-			kind = "nn.BatchNorm2d"
-		}
-		return fmt.Sprintf("%s(%d, eps=%s)", kind, x.Features(), pyFloat(x.Eps))
-	case *nn.Dropout[T]:
-		return fmt.Sprintf("nn.Dropout(%s)", pyFloat(x.P()))
-	case *nn.Flatten[T]:
-		return "nn.Flatten()"
-	case *nn.Activation[T]:
-		switch x.Func {
-		case nn.ReLU:
-			return "nn.ReLU()"
-		case nn.Sigmoid:
-			return "nn.Sigmoid()"
-		case nn.Tanh:
-			return "nn.Tanh()"
-		case nn.LeakyReLU:
-			return fmt.Sprintf("nn.LeakyReLU(%s)", pyFloat(nn.LeakySlope))
-		case nn.Step:
-			return "Step()"
-		}
-	}
-	return "nn.Identity()"
+// torchGraph is the script as layers see it (nn.TorchGraph): the input
+// shape of the layer being written, and the definitions made so far.
+type torchGraph struct {
+	in      []int
+	defs    []string
+	defined map[string]bool
 }
 
-// pyFloat formats a float as Python reads it back exactly: 0.5, 1.0,
-// 1e-05, float("nan").
-func pyFloat(v float64) string {
-	s := strconv.FormatFloat(v, 'g', -1, 64)
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return `float("` + s + `")`
-	case !strings.ContainsAny(s, ".e"):
-		s += ".0"
+func (g *torchGraph) InShape() []int { return slices.Clone(g.in) }
+
+func (g *torchGraph) Define(name, code string) {
+	if !g.defined[name] {
+		g.defined[name] = true
+		g.defs = append(g.defs, code)
 	}
-	return s
 }
+
+func (g *torchGraph) Sub(layer any, in []int) (string, error) {
+	e, ok := layer.(nn.TorchExporter)
+	if !ok {
+		return "", fmt.Errorf("%T cannot be exported to PyTorch: it has no TorchModule method (nn.TorchExporter)", layer)
+	}
+	saved := g.in
+	defer func() { g.in = saved }()
+	g.in = in
+	return e.TorchModule(g)
+}
+
+// pyFloat formats a float as Python reads it back exactly (nn.PyFloat).
+func pyFloat(v float64) string { return nn.PyFloat(v) }
 
 // pyModule returns the module name under which Python imports the script
 // beside weights ("mnist" for "mnist.safetensors"), or "" if that is no
@@ -170,7 +145,7 @@ type scriptData struct {
 	Module                        string
 	Weights, DType, Input, Output string
 	Classes, Mean, Std            string
-	Step, FlattenLinear           bool
+	Defs                          []string // classes the layers use
 	Layers                        []string
 }
 
@@ -214,23 +189,10 @@ CLASSES = {{.Classes}}
 MEAN = {{.Mean}}
 STD = {{.Std}}
 {{- end}}
-{{- if .Step}}
+{{- range .Defs}}
 
 
-class Step(nn.Module):
-    """kiso's step activation: 1 where x > 0, else 0."""
-
-    def forward(self, x):
-        return (x > 0).to(x.dtype)
-{{- end}}
-{{- if .FlattenLinear}}
-
-
-class FlattenLinear(nn.Linear):
-    """nn.Linear that flattens each case first, as kiso's Linear does."""
-
-    def forward(self, x):
-        return super().forward(x.flatten(1))
+{{.}}
 {{- end}}
 
 

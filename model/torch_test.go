@@ -26,7 +26,7 @@ func TestWriteTorchState(t *testing.T) {
 		for _, dtype := range []string{"F32", "F64"} {
 			net := newNet[float64](t, tt.spec, 4)
 			var b bytes.Buffer
-			if err := WriteTorchState(&b, net, tt.spec, TorchOptions{DType: dtype}); err != nil {
+			if err := WriteTorchState(&b, net, TorchOptions{DType: dtype}); err != nil {
 				t.Fatal(err)
 			}
 			f, err := ReadSafetensors(bytes.NewReader(b.Bytes()), int64(b.Len()))
@@ -45,7 +45,7 @@ func TestWriteTorchState(t *testing.T) {
 				want[n.Name] = Named{n.Name, dtype, n.Shape, encodeAs(dtype, v.Data)}
 			}
 			for i, l := range tt.spec.Layers {
-				if l.Type == "batchnorm" {
+				if l.Type() == "batchnorm" {
 					name := fmt.Sprintf("%d.num_batches_tracked", i)
 					want[name] = Named{name, "I64", nil, make([]byte, 8)}
 				}
@@ -70,7 +70,7 @@ func TestWriteTorchState(t *testing.T) {
 func TestWriteTorchScript(t *testing.T) {
 	spec := testSpecs[3].spec
 	var b bytes.Buffer
-	if err := WriteTorchScript(&b, newNet[float32](t, spec, 1), spec, testInfo(), "convnet.safetensors", TorchOptions{}); err != nil {
+	if err := WriteTorchScript(&b, newNet[float32](t, spec, 1), testInfo(), "convnet.safetensors", TorchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("testdata", "torch_convnet.py")
@@ -112,16 +112,17 @@ func TestExportTorchFails(t *testing.T) {
 	net := newNet[float64](t, spec, 5)
 	tests := []struct {
 		base string
-		spec nn.Spec
+		net  *nn.Sequential[float64]
 		opts TorchOptions
 		want string
 	}{
-		{filepath.Join(dir, "net"), spec, TorchOptions{DType: "I8"}, "export " + filepath.Join(dir, "net.safetensors") + `: dtype "I8"`},
-		{filepath.Join(dir, "net"), nn.MLP(3, []int{5}, 2, nn.ReLU, nn.MLPOptions{}), TorchOptions{}, "does not match its architecture"},
-		{filepath.Join(dir, "missing", "net"), spec, TorchOptions{}, "cannot write " + filepath.Join(dir, "missing", "net.safetensors")},
+		{filepath.Join(dir, "net"), net, TorchOptions{DType: "I8"}, "export " + filepath.Join(dir, "net.safetensors") + `: dtype "I8"`},
+		{filepath.Join(dir, "net"), withLayer(net, 1, &double[float64]{}), TorchOptions{},
+			"layer 1 (double): *model.double[float64] cannot be exported to PyTorch: it has no TorchModule method"},
+		{filepath.Join(dir, "missing", "net"), net, TorchOptions{}, "cannot write " + filepath.Join(dir, "missing", "net.safetensors")},
 	}
 	for _, tt := range tests {
-		err := ExportTorch(tt.base, net, tt.spec, Info{}, tt.opts)
+		err := ExportTorch(tt.base, tt.net, Info{}, tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want one containing %q", tt.base, err, tt.want)
 		}
@@ -131,7 +132,7 @@ func TestExportTorchFails(t *testing.T) {
 	if err := os.Mkdir(base+".py", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := ExportTorch(base, net, spec, Info{}, TorchOptions{}); err == nil || !strings.Contains(err.Error(), base+".py") {
+	if err := ExportTorch(base, net, Info{}, TorchOptions{}); err == nil || !strings.Contains(err.Error(), base+".py") {
 		t.Errorf("blocked script: %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
@@ -180,7 +181,7 @@ type exportCase struct {
 // want is kiso's output on x, or nil to compute it.
 func newTorchExport[T tensor.Float](t *testing.T, name, base string, net *nn.Sequential[T], spec nn.Spec, dtype string, x, want *tensor.Tensor[T], tol float64) exportCase {
 	t.Helper()
-	if err := ExportTorch(base, net, spec, Info{}, TorchOptions{DType: dtype}); err != nil {
+	if err := ExportTorch(base, net, Info{}, TorchOptions{DType: dtype}); err != nil {
 		t.Fatal(err)
 	}
 	if want == nil {

@@ -104,6 +104,96 @@ func (f Func) D(x, y float64) float64 {
 	panic(fmt.Sprintf("nn: unknown activation %d", int(f)))
 }
 
+// ActivationSpec is the config of an Activation layer; its type is the
+// function's name and it has no fields: {"type": "relu"}.
+type ActivationSpec struct {
+	Func Func `json:"-"`
+}
+
+func init() {
+	for f := range Func(len(funcNames)) {
+		Register(f.String(), ActivationSpec{Func: f}, buildActivation[float32], buildActivation[float64])
+	}
+}
+
+// Type returns the function's name: "relu".
+func (s ActivationSpec) Type() string { return s.Func.String() }
+
+// OutShape returns in: activations keep the shape.
+func (s ActivationSpec) OutShape(in []int) ([]int, error) {
+	if _, err := ParseFunc(s.Func.String()); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Footprint counts the output.
+func (ActivationSpec) Footprint(_, out []int) (int, int) { return 0, numel(out) }
+
+func buildActivation[T tensor.Float](s ActivationSpec, _ *Builder) (Layer[T], error) {
+	return NewActivation[T](s.Func), nil
+}
+
+// Spec returns the layer's config.
+func (a *Activation[T]) Spec() LayerSpec { return ActivationSpec{Func: a.Func} }
+
+// ExportONNX writes Relu, Sigmoid, Tanh or LeakyRelu (alpha LeakySlope);
+// step becomes Sign(Relu(x)); identity writes nothing.
+func (a *Activation[T]) ExportONNX(g ONNXGraph) (string, error) {
+	x, name := g.Input(), a.Func.String()
+	switch a.Func {
+	case ReLU:
+		return g.Node("Relu", name, []string{x}), nil
+	case Sigmoid:
+		return g.Node("Sigmoid", name, []string{x}), nil
+	case Tanh:
+		return g.Node("Tanh", name, []string{x}), nil
+	case LeakyReLU:
+		return g.Node("LeakyRelu", name, []string{x}, FloatAttr("alpha", LeakySlope)), nil
+	case Step: // 1 if x > 0 else 0: the sign of max(x, 0)
+		return g.Node("Sign", name, []string{g.Node("Relu", "relu", []string{x})}), nil
+	case Identity:
+		return x, nil
+	}
+	return "", fmt.Errorf("no ONNX operator for activation %v", a.Func)
+}
+
+// stepModule is the PyTorch module of kiso's step activation.
+const stepModule = `class Step(nn.Module):
+    """kiso's step activation: 1 where x > 0, else 0."""
+
+    def forward(self, x):
+        return (x > 0).to(x.dtype)`
+
+// TorchModule returns nn.ReLU(), nn.Sigmoid(), nn.Tanh(),
+// nn.LeakyReLU(0.01), nn.Identity() or, for step, a Step module defined in
+// the script.
+func (a *Activation[T]) TorchModule(g TorchGraph) (string, error) {
+	switch a.Func {
+	case ReLU:
+		return "nn.ReLU()", nil
+	case Sigmoid:
+		return "nn.Sigmoid()", nil
+	case Tanh:
+		return "nn.Tanh()", nil
+	case LeakyReLU:
+		return fmt.Sprintf("nn.LeakyReLU(%s)", PyFloat(LeakySlope)), nil
+	case Identity:
+		return "nn.Identity()", nil
+	case Step:
+		g.Define("Step", stepModule)
+		return "Step()", nil
+	}
+	return "", fmt.Errorf("no PyTorch module for activation %v", a.Func)
+}
+
+var (
+	_ Layer[float64] = (*Activation[float64])(nil)
+	_ Specced        = (*Activation[float64])(nil)
+	_ ONNXExporter   = (*Activation[float64])(nil)
+	_ TorchExporter  = (*Activation[float64])(nil)
+)
+
 // Activation is a layer applying an elementwise function f to its input of
 // any shape; the output has the same shape.
 type Activation[T tensor.Float] struct {

@@ -17,6 +17,79 @@ const (
 	BatchNormEps = 1e-5
 )
 
+// BatchNormSpec is the config of a BatchNorm layer: {"type": "batchnorm",
+// "features": 100}, the number of features or channels.
+type BatchNormSpec struct {
+	Features int `json:"features,omitempty"`
+}
+
+func init() { Register("batchnorm", BatchNormSpec{}, buildBatchNorm[float32], buildBatchNorm[float64]) }
+
+// Type returns "batchnorm".
+func (BatchNormSpec) Type() string { return "batchnorm" }
+
+// OutShape checks an input case [features] or [channels, ...] of rank at
+// most 3 and returns it.
+func (s BatchNormSpec) OutShape(in []int) ([]int, error) {
+	if err := checkSizes("features", s.Features); err != nil {
+		return nil, err
+	}
+	if s.Features < 1 {
+		return nil, fmt.Errorf("features %d must be positive", s.Features)
+	}
+	if in != nil && (len(in) < 1 || len(in) > 3) {
+		return nil, fmt.Errorf("input %v: want [features] or [channels, ...] of rank at most 3", in)
+	}
+	if in != nil && in[0] >= 0 && in[0] != s.Features {
+		return nil, fmt.Errorf("input %v has %d features, layer expects %d", in, in[0], s.Features)
+	}
+	return in, nil
+}
+
+// Footprint counts gamma, beta, running mean and variance, and the output.
+func (s BatchNormSpec) Footprint(_, out []int) (int, int) { return 4 * s.Features, numel(out) }
+
+func buildBatchNorm[T tensor.Float](s BatchNormSpec, _ *Builder) (Layer[T], error) {
+	return NewBatchNorm[T](s.Features), nil
+}
+
+// Spec returns the layer's config.
+func (b *BatchNorm[T]) Spec() LayerSpec { return BatchNormSpec{Features: b.features} }
+
+// ExportONNX writes BatchNormalization with the running statistics.
+func (b *BatchNorm[T]) ExportONNX(g ONNXGraph) (string, error) {
+	f := []int{b.features}
+	return g.Node("BatchNormalization", "batchnorm", []string{g.Input(),
+		g.Initializer("weight", f, floats(b.Gamma.Value.Data)),
+		g.Initializer("bias", f, floats(b.Beta.Value.Data)),
+		g.Initializer("running_mean", f, floats(b.RunningMean.Value.Data)),
+		g.Initializer("running_var", f, floats(b.RunningVar.Value.Data)),
+	}, FloatAttr("epsilon", float32(b.Eps))), nil
+}
+
+// TorchModule returns nn.BatchNorm1d on [features] or [channels, length],
+// nn.BatchNorm2d over the channels of images.
+func (b *BatchNorm[T]) TorchModule(g TorchGraph) (string, error) {
+	kind := "nn.BatchNorm1d"
+	if len(g.InShape()) == 3 {
+		kind = "nn.BatchNorm2d"
+	}
+	return fmt.Sprintf("%s(%d, eps=%s)", kind, b.features, PyFloat(b.Eps)), nil
+}
+
+// TorchExtraState returns PyTorch's num_batches_tracked, which it reads
+// only in training without a momentum.
+func (b *BatchNorm[T]) TorchExtraState() []string { return []string{"num_batches_tracked"} }
+
+var (
+	_ Layer[float64]    = (*BatchNorm[float64])(nil)
+	_ Specced           = (*BatchNorm[float64])(nil)
+	_ Buffered[float64] = (*BatchNorm[float64])(nil)
+	_ ONNXExporter      = (*BatchNorm[float64])(nil)
+	_ TorchExporter     = (*BatchNorm[float64])(nil)
+	_ TorchExtraState   = (*BatchNorm[float64])(nil)
+)
+
 // BatchNorm is batch normalization (Ioffe and Szegedy, 2015): every feature
 // is normalized to zero mean and unit variance, then scaled by gamma and
 // shifted by beta, both learned.
@@ -41,6 +114,7 @@ type BatchNorm[T tensor.Float] struct {
 	Momentum, Eps float64
 
 	features int
+	params   []*Param[T]
 	train    bool
 	inv      []float64 // 1/sqrt(var + eps) per feature, of the last Forward
 	xhat     *tensor.Tensor[T]
@@ -181,7 +255,12 @@ func (b *BatchNorm[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 }
 
 // Params returns gamma ("weight") and beta ("bias").
-func (b *BatchNorm[T]) Params() []*Param[T] { return []*Param[T]{b.Gamma, b.Beta} }
+func (b *BatchNorm[T]) Params() []*Param[T] {
+	if len(b.params) != 2 || b.params[0] != b.Gamma || b.params[1] != b.Beta {
+		b.params = []*Param[T]{b.Gamma, b.Beta} // made once: containers ask often
+	}
+	return b.params
+}
 
 // Buffers returns the running mean and variance.
 func (b *BatchNorm[T]) Buffers() []*Buffer[T] { return []*Buffer[T]{b.RunningMean, b.RunningVar} }

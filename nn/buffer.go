@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"strconv"
-
-	"github.com/kiso-go/kiso/tensor"
-)
+import "github.com/kiso-go/kiso/tensor"
 
 // Buffer is a tensor that a layer keeps but does not train, such as
 // BatchNorm's running statistics. Buffers belong to the model: they are saved
@@ -24,21 +20,21 @@ type Buffered[T tensor.Float] interface {
 }
 
 // BuffersOf returns the buffers of l, or nil if it has none. A Buffered layer
-// gives its own Buffers. A Sequential gives the buffers of its layers, in
-// layer order, with names prefixed by the layer's index the way its parameter
-// names are ("1.running_mean"), descending into nested Sequentials; these
+// gives its own Buffers. A Container (a Sequential, a composite module)
+// gives the buffers of its children, in order, with names prefixed by the
+// child's name the way its parameter names are ("1.running_mean",
+// "blocks.0.norm.running_var"), descending into nested containers; these
 // Buffers are new values whose Value is the layer's tensor, so copy into
 // Value to restore one.
 func BuffersOf[T tensor.Float](l Layer[T]) []*Buffer[T] {
 	switch l := l.(type) {
 	case Buffered[T]:
 		return l.Buffers()
-	case *Sequential[T]:
+	case Container[T]:
 		var out []*Buffer[T]
-		for i, sub := range l.Layers {
-			prefix := strconv.Itoa(i) + "."
-			for _, b := range BuffersOf(sub) {
-				out = append(out, &Buffer[T]{Name: prefix + b.Name, Value: b.Value})
+		for _, c := range l.Children() {
+			for _, b := range BuffersOf(c.Layer) {
+				out = append(out, &Buffer[T]{Name: c.Name + "." + b.Name, Value: b.Value})
 			}
 		}
 		return out

@@ -7,6 +7,101 @@ import (
 	"github.com/kiso-go/kiso/tensor"
 )
 
+// Conv2DSpec is the config of a Conv2D layer: {"type": "conv2d", "in": 1,
+// "out": 30, "kernel": 5}. In and Out are channels; the kernel is
+// Kernel×Kernel unless KernelW sets a different width; a zero Stride means
+// 1 (PyTorch's default); NoBias leaves the bias out. Init, if set, names
+// the initializer as ParseInit reads it, overriding Build's default.
+type Conv2DSpec struct {
+	In      int    `json:"in,omitempty"`
+	Out     int    `json:"out,omitempty"`
+	Kernel  int    `json:"kernel,omitempty"`
+	KernelW int    `json:"kernel_w,omitempty"`
+	Stride  int    `json:"stride,omitempty"`
+	Pad     int    `json:"pad,omitempty"`
+	NoBias  bool   `json:"no_bias,omitempty"`
+	Init    string `json:"init,omitempty"`
+}
+
+func init() { Register("conv2d", Conv2DSpec{}, buildConv2D[float32], buildConv2D[float64]) }
+
+// Type returns "conv2d".
+func (Conv2DSpec) Type() string { return "conv2d" }
+
+// Window returns the kernel geometry with the defaults filled in.
+func (s Conv2DSpec) Window() Window { return window(s.Kernel, s.KernelW, s.Stride, s.Pad, 1) }
+
+// OutShape returns [Out, oh, ow] for an input case [In, h, w].
+func (s Conv2DSpec) OutShape(in []int) ([]int, error) {
+	if err := checkSizes("in out kernel kernel_w stride pad", s.In, s.Out, s.Kernel, s.KernelW, s.Stride, s.Pad); err != nil {
+		return nil, err
+	}
+	if s.In < 1 || s.Out < 1 {
+		return nil, fmt.Errorf("in %d and out %d channels must be positive", s.In, s.Out)
+	}
+	if len(in) == 3 && in[0] >= 0 && in[0] != s.In {
+		return nil, fmt.Errorf("input %v has %d channels, layer expects %d", in, in[0], s.In)
+	}
+	return slideShape(in, s.Kernel, s.KernelW, s.Stride, s.Window(), s.Out)
+}
+
+// Footprint counts the weights and the bias, and the output and the
+// columns of one image (In·kh·kw per output cell).
+func (s Conv2DSpec) Footprint(_, out []int) (params, acts int) {
+	g := s.Window()
+	params = mulSat(mulSat(mulSat(s.Out, s.In), g.H), g.W)
+	if !s.NoBias {
+		params = addSat(params, s.Out)
+	}
+	acts = numel(out)
+	if acts >= 0 && len(out) == 3 {
+		acts = addSat(acts, mulSat(mulSat(mulSat(s.In, g.H), g.W), mulSat(out[1], out[2])))
+	}
+	return params, acts
+}
+
+func buildConv2D[T tensor.Float](s Conv2DSpec, b *Builder) (Layer[T], error) {
+	init, err := b.InitFor(s.Init)
+	if err != nil {
+		return nil, err
+	}
+	c := NewConv2D[T](s.In, s.Out, s.Window(), !s.NoBias)
+	c.Reset(init, b.Rand)
+	return c, nil
+}
+
+// Spec returns the layer's config (without Init).
+func (c *Conv2D[T]) Spec() LayerSpec {
+	kh, kw := configWindow(c.win)
+	return Conv2DSpec{In: c.in, Out: c.out, Kernel: kh, KernelW: kw, Stride: c.win.Stride, Pad: c.win.Pad, NoBias: c.B == nil}
+}
+
+// ExportONNX writes Conv with the weights as kiso holds them.
+func (c *Conv2D[T]) ExportONNX(g ONNXGraph) (string, error) {
+	inputs := []string{g.Input(), g.Initializer("weight", c.W.Value.Shape(), floats(c.W.Value.Data))}
+	if c.B != nil {
+		inputs = append(inputs, g.Initializer("bias", []int{c.out}, floats(c.B.Value.Data)))
+	}
+	return g.Node("Conv", "conv2d", inputs, windowAttrs(c.win)...), nil
+}
+
+// TorchModule returns nn.Conv2d.
+func (c *Conv2D[T]) TorchModule(TorchGraph) (string, error) {
+	bias := ""
+	if c.B == nil {
+		bias = ", bias=False"
+	}
+	g := c.win
+	return fmt.Sprintf("nn.Conv2d(%d, %d, (%d, %d), stride=%d, padding=%d%s)", c.in, c.out, g.H, g.W, g.Stride, g.Pad, bias), nil
+}
+
+var (
+	_ Layer[float64] = (*Conv2D[float64])(nil)
+	_ Specced        = (*Conv2D[float64])(nil)
+	_ ONNXExporter   = (*Conv2D[float64])(nil)
+	_ TorchExporter  = (*Conv2D[float64])(nil)
+)
+
 // Conv2D is a 2-D convolution (the book's Convolution; strictly a
 // cross-correlation, as in every framework): each of Out filters of
 // In×kh×kw weights slides over the zero-padded input and yields one output
@@ -14,12 +109,8 @@ import (
 //
 // Shapes: x [batch, In, h, w], W [Out, In, kh, kw] (PyTorch's layout, so model
 // files store it as it is), b [Out], y [batch, Out, oh, ow] with oh and ow
-// from Window.Out. Forward unrolls each image with im2col and multiplies by
-// W viewed as [Out, In·kh·kw]; Backward runs the same products transposed
-// and folds the columns back with col2im. The columns are rebuilt in Backward
-// rather than kept for the whole batch, trading a cheap copy for memory.
-// Each pass splits the batch into two halves, which run on two goroutines
-// when the pass is large; dW and db are the sums of the halves' sums.
+// from Window.Out. The loops (im2col, the products, col2im, the batch
+// split between two goroutines) are tensor.Conv2D's.
 type Conv2D[T tensor.Float] struct {
 	W, B    *Param[T] // B is nil for a convolution without bias
 	in, out int
@@ -27,11 +118,8 @@ type Conv2D[T tensor.Float] struct {
 
 	params []*Param[T]
 
-	x, y, dx, dy *tensor.Tensor[T]
-	withDx       bool
-	half         [2]convHalf[T] // working memory of each half of a batch
-	pass         halves         // runs passRange on both halves
-	bwd          bool           // the pass passRange runs
+	conv     tensor.Conv2D[T] // the kernel
+	x, y, dx *tensor.Tensor[T]
 }
 
 // NewConv2D returns a convolution from in to out channels with the window
@@ -45,7 +133,8 @@ func NewConv2D[T tensor.Float](in, out int, g Window, bias bool) *Conv2D[T] {
 	if msg := g.valid(); msg != "" {
 		panic("nn: Conv2D: " + msg)
 	}
-	c := &Conv2D[T]{W: NewParam("weight", tensor.New[T](out, in, g.H, g.W), true), in: in, out: out, win: g}
+	c := &Conv2D[T]{W: NewParam("weight", tensor.New[T](out, in, g.H, g.W), true), in: in, out: out, win: g,
+		conv: tensor.Conv2D[T]{Stride: g.Stride, Pad: g.Pad}}
 	if bias {
 		c.B = NewParam("bias", tensor.New[T](out), false)
 	}
@@ -90,7 +179,7 @@ func (c *Conv2D[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 	n, _, _, oh, ow := c.geometry(x)
 	c.x = x
 	c.y = tensor.Reuse(c.y, n, c.out, oh, ow)
-	c.halves(n, false)
+	c.conv.Forward(c.y, x, c.W.Value, c.bias())
 	return c.y
 }
 
@@ -108,130 +197,23 @@ func (c *Conv2D[T]) backward(dy *tensor.Tensor[T], withDx bool) {
 	if !tensor.SameShape(dy, c.y) {
 		panic(fmt.Sprintf("nn: Conv2D backward got gradient of shape %v for output %v", dy.Shape(), c.y.Shape()))
 	}
-	n, _, _, _, _ := c.geometry(c.x)
+	var dx, db *tensor.Tensor[T]
 	if withDx {
 		c.dx = tensor.Reuse(c.dx, c.x.Shape()...)
-	}
-	c.dy, c.withDx = dy, withDx
-	c.halves(n, true)
-	// The halves' sums, added in a fixed order.
-	dw := c.W.Grad.Data
-	copy(dw, c.half[0].dw.Data)
-	for j, v := range c.half[1].dw.Data {
-		dw[j] += v
+		dx = c.dx
 	}
 	if c.B != nil {
-		db := c.B.Grad.Data
-		for f := range db {
-			db[f] = c.half[0].db[f] + c.half[1].db[f]
-		}
+		db = c.B.Grad
 	}
+	c.conv.Backward(dx, c.W.Grad, db, c.x, c.W.Value, dy)
 }
 
-// convParallelMin is the number of multiply-adds of a Conv2D pass from
-// which its two halves run on two goroutines.
-const convParallelMin = 1 << 20
-
-// halves runs a pass (forward, or backward if bwd) on the two halves of
-// the batch of n images (see halves), at once when the pass is large.
-func (c *Conv2D[T]) halves(n int, bwd bool) {
-	for i := range c.half {
-		c.half[i].prepare(c)
+// bias returns b, or nil for a convolution without bias.
+func (c *Conv2D[T]) bias() *tensor.Tensor[T] {
+	if c.B == nil {
+		return nil
 	}
-	if c.pass.f == nil {
-		c.pass.f = c.passRange
-	}
-	c.bwd = bwd
-	oh, ow, _ := c.win.Out(c.x.Dim(2), c.x.Dim(3))
-	c.pass.run(n, n*c.out*c.fanIn()*oh*ow >= convParallelMin)
-}
-
-// passRange runs the current pass of half i on images lo..hi-1.
-func (c *Conv2D[T]) passRange(i, lo, hi int) { c.half[i].pass(c, lo, hi) }
-
-// convHalf is the working memory of one half of a batch.
-type convHalf[T tensor.Float] struct {
-	col, dcol *tensor.Tensor[T] // [In·kh·kw, oh·ow], one image at a time
-	dw        *tensor.Tensor[T] // this half's dW, [Out, In·kh·kw]
-	db        []T               // this half's db
-	w, img    *tensor.Tensor[T] // views: W as a matrix, one image's output or gradient
-}
-
-func (h *convHalf[T]) pass(c *Conv2D[T], lo, hi int) {
-	if c.bwd {
-		h.backward(c, lo, hi)
-	} else {
-		h.forward(c, lo, hi)
-	}
-}
-
-func (h *convHalf[T]) prepare(c *Conv2D[T]) {
-	oh, ow, _ := c.win.Out(c.x.Dim(2), c.x.Dim(3))
-	k := c.fanIn()
-	h.col = tensor.Reuse(h.col, k, oh*ow)
-	h.w = matrix(h.w, c.W.Value.Data, c.out, k)
-}
-
-// forward computes the output of images lo..hi-1.
-func (h *convHalf[T]) forward(c *Conv2D[T], lo, hi int) {
-	x, y := c.x, c.y
-	in, ih, iw := c.in, x.Dim(2), x.Dim(3)
-	oh, ow := y.Dim(2), y.Dim(3)
-	p := oh * ow
-	for i := lo; i < hi; i++ {
-		im2col(h.col.Data, x.Data[i*in*ih*iw:], in, ih, iw, c.win, oh, ow)
-		h.img = matrix(h.img, y.Data[i*c.out*p:(i+1)*c.out*p], c.out, p)
-		if c.B == nil {
-			tensor.MatMulTo(h.img, h.w, h.col, false, false)
-			continue
-		}
-		// The bias first, then the product added to it: one pass over the
-		// output fewer than clearing it for the product.
-		for f, b := range c.B.Value.Data {
-			row := h.img.Data[f*p : (f+1)*p]
-			for j := range row {
-				row[j] = b
-			}
-		}
-		tensor.Gemm(false, false, 1, h.w, h.col, 1, h.img)
-	}
-}
-
-// backward computes this half's dW and db over images lo..hi-1 and, if
-// c.withDx, their dx.
-func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
-	x, dy := c.x, c.dy
-	in, ih, iw := c.in, x.Dim(2), x.Dim(3)
-	oh, ow := dy.Dim(2), dy.Dim(3)
-	k, p := c.fanIn(), oh*ow
-	h.dw = tensor.Reuse(h.dw, c.out, k)
-	if len(h.db) != c.out {
-		h.db = make([]T, c.out)
-	}
-	if lo == hi {
-		h.dw.Zero()
-	}
-	clear(h.db)
-	if c.withDx {
-		h.dcol = tensor.Reuse(h.dcol, k, p)
-	}
-	for i := lo; i < hi; i++ {
-		size := in * ih * iw
-		im2col(h.col.Data, x.Data[i*size:], in, ih, iw, c.win, oh, ow)
-		h.img = matrix(h.img, dy.Data[i*c.out*p:(i+1)*c.out*p], c.out, p)
-		beta := T(1)
-		if i == lo {
-			beta = 0
-		}
-		tensor.Gemm(false, true, 1, h.img, h.col, beta, h.dw)
-		for f := range h.db {
-			h.db[f] += sum(h.img.Data[f*p : (f+1)*p])
-		}
-		if c.withDx {
-			tensor.MatMulTo(h.dcol, h.w, h.img, true, false)
-			col2im(c.dx.Data[i*size:(i+1)*size], h.dcol.Data, in, ih, iw, c.win, oh, ow)
-		}
-	}
+	return c.B.Value
 }
 
 // Params returns W and, if the layer has one, b.
@@ -243,23 +225,4 @@ func (c *Conv2D[T]) Params() []*Param[T] {
 		}
 	}
 	return c.params
-}
-
-// sum returns the sum of v, accumulated in four interleaved partial sums
-// (elements 4i, 4i+1, ... each into its own) that are then added in a fixed
-// order: four independent chains of additions instead of one, which a CPU
-// runs about four times as fast.
-func sum[T tensor.Float](v []T) T {
-	var s0, s1, s2, s3 T
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		s0 += v[i]
-		s1 += v[i+1]
-		s2 += v[i+2]
-		s3 += v[i+3]
-	}
-	for ; i < len(v); i++ {
-		s0 += v[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

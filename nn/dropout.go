@@ -7,6 +7,53 @@ import (
 	"github.com/kiso-go/kiso/tensor"
 )
 
+// DropoutSpec is the config of a Dropout layer: {"type": "dropout", "p":
+// 0.5}, P the drop probability in [0, 1).
+type DropoutSpec struct {
+	P float64 `json:"p,omitempty"`
+}
+
+func init() { Register("dropout", DropoutSpec{}, buildDropout[float32], buildDropout[float64]) }
+
+// Type returns "dropout".
+func (DropoutSpec) Type() string { return "dropout" }
+
+// OutShape checks the rate and returns in.
+func (s DropoutSpec) OutShape(in []int) ([]int, error) {
+	if !(s.P >= 0 && s.P < 1) {
+		return nil, fmt.Errorf("rate %v must be in [0, 1)", s.P)
+	}
+	return in, nil
+}
+
+// Footprint counts the output (the generator is not part of a model's
+// state).
+func (DropoutSpec) Footprint(_, out []int) (int, int) { return 0, numel(out) }
+
+// buildDropout gives the layer its own generator, seeded with the next 32
+// bits of b.Rand.
+func buildDropout[T tensor.Float](s DropoutSpec, b *Builder) (Layer[T], error) {
+	return NewDropout[T](s.P, rng.NewNumpy(b.Rand.Uint32())), nil
+}
+
+// Spec returns the layer's config.
+func (d *Dropout[T]) Spec() LayerSpec { return DropoutSpec{P: d.p} }
+
+// ExportONNX writes nothing: dropout is the identity at inference.
+func (d *Dropout[T]) ExportONNX(g ONNXGraph) (string, error) { return g.Input(), nil }
+
+// TorchModule returns nn.Dropout(p).
+func (d *Dropout[T]) TorchModule(TorchGraph) (string, error) {
+	return fmt.Sprintf("nn.Dropout(%s)", PyFloat(d.p)), nil
+}
+
+var (
+	_ Layer[float64] = (*Dropout[float64])(nil)
+	_ Specced        = (*Dropout[float64])(nil)
+	_ ONNXExporter   = (*Dropout[float64])(nil)
+	_ TorchExporter  = (*Dropout[float64])(nil)
+)
+
 // Dropout is inverted dropout (Srivastava et al., 2014): in training each
 // element is dropped (set to 0) with probability P and the kept ones are
 // scaled by 1/(1-P), so that the expectation of every output equals its

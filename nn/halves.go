@@ -3,13 +3,13 @@ package nn
 import "github.com/kiso-go/kiso/tensor"
 
 // halvesMin is the number of elements from which a layer's memory-bound
-// pass (ReLU, pooling) is worth splitting between two goroutines; below
+// pass (ReLU) is worth splitting between two goroutines; below
 // it the hand-off costs more than the second core gives.
 const halvesMin = 1 << 17
 
 // halves runs a layer's pass over items [0, n) as two ranges, f(0, 0, n/2)
-// and f(1, n/2, n), always the same two whatever GOMAXPROCS is (so sums
-// over a range, as Conv2D's, have the same bits either way): as two chunks
+// and f(1, n/2, n), always the same two whatever GOMAXPROCS is (so the
+// results have the same bits either way): as two chunks
 // of tensor.Parallel when the caller says the pass is large, otherwise one
 // after the other. The layer sets f, the pass over a range (i names the
 // half), once: a method value made at every call would allocate.

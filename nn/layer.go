@@ -1,6 +1,13 @@
 // Package nn holds kiso's layers: the Layer interface, parameters, Linear,
-// activations, Dropout, BatchNorm, convolution and pooling, Sequential and
-// the weight initializers.
+// activations, normalization, Dropout, convolution and pooling,
+// embeddings, attention, recurrent layers, Sequential and composite
+// modules, and the weight initializers.
+//
+// Each layer kind describes itself in its own file: its JSON config,
+// shapes, construction (Register), and its ONNX and PyTorch export (see
+// export.go). A Spec lists a chain of kinds or names an architecture
+// (RegisterArchitecture) with its config. docs/layers.md shows how to add
+// a kind in one file.
 //
 // Every layer keeps its Forward, Backward and Params side by side in one
 // short file. Forward computes the output for a batch and remembers what
@@ -44,6 +51,10 @@ type Param[T tensor.Float] struct {
 	// Decay reports whether L2 weight decay applies: true for weights,
 	// false for biases and normalization parameters.
 	Decay bool
+	// Transposed reports whether model files and PyTorch hold the
+	// transpose of Value: true for Linear's weight, kept [in, out] by kiso
+	// and [out, in] by PyTorch.
+	Transposed bool
 }
 
 // NewParam returns a parameter holding value, with a zero gradient of the

@@ -293,30 +293,30 @@ func build(t *testing.T, s nn.Spec, seed uint32) *nn.Sequential[float64] {
 // smallConvNet and smallDeepConvNet are SimpleConvNet and DeepConvNet with
 // fewer channels, on [1, 8, 8] inputs.
 var (
-	smallConvNet = nn.Spec{Input: []int{1, 8, 8}, Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 1, Out: 3, Kernel: 3},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2, Stride: 2},
-		{Type: "flatten"},
-		{Type: "linear", In: 3 * 3 * 3, Out: 6},
-		{Type: "relu"},
-		{Type: "linear", In: 6, Out: 3},
+	smallConvNet = nn.Spec{Input: []int{1, 8, 8}, Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 1, Out: 3, Kernel: 3},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2, Stride: 2},
+		nn.FlattenSpec{},
+		nn.LinearSpec{In: 3 * 3 * 3, Out: 6},
+		nn.ActivationSpec{Func: nn.ReLU},
+		nn.LinearSpec{In: 6, Out: 3},
 	}}
-	smallDeepConvNet = nn.Spec{Input: []int{1, 8, 8}, Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 1, Out: 2, Kernel: 3, Pad: 1}, {Type: "relu"},
-		{Type: "conv2d", In: 2, Out: 2, Kernel: 3, Pad: 1}, {Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2}, // 4×4
-		{Type: "conv2d", In: 2, Out: 3, Kernel: 3, Pad: 1}, {Type: "relu"},
-		{Type: "conv2d", In: 3, Out: 3, Kernel: 3, Pad: 2}, {Type: "relu"}, // 6×6
-		{Type: "maxpool2d", Kernel: 2}, // 3×3
-		{Type: "conv2d", In: 3, Out: 4, Kernel: 3, Pad: 1}, {Type: "relu"},
-		{Type: "conv2d", In: 4, Out: 4, Kernel: 3, Pad: 1}, {Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2}, // 1×1
-		{Type: "flatten"},
-		{Type: "linear", In: 4, Out: 5}, {Type: "relu"},
-		{Type: "dropout", P: 0.5},
-		{Type: "linear", In: 5, Out: 3},
-		{Type: "dropout", P: 0.5},
+	smallDeepConvNet = nn.Spec{Input: []int{1, 8, 8}, Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 1, Out: 2, Kernel: 3, Pad: 1}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.Conv2DSpec{In: 2, Out: 2, Kernel: 3, Pad: 1}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2}, // 4×4
+		nn.Conv2DSpec{In: 2, Out: 3, Kernel: 3, Pad: 1}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.Conv2DSpec{In: 3, Out: 3, Kernel: 3, Pad: 2}, nn.ActivationSpec{Func: nn.ReLU}, // 6×6
+		nn.MaxPool2DSpec{Kernel: 2}, // 3×3
+		nn.Conv2DSpec{In: 3, Out: 4, Kernel: 3, Pad: 1}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.Conv2DSpec{In: 4, Out: 4, Kernel: 3, Pad: 1}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.MaxPool2DSpec{Kernel: 2}, // 1×1
+		nn.FlattenSpec{},
+		nn.LinearSpec{In: 4, Out: 5}, nn.ActivationSpec{Func: nn.ReLU},
+		nn.DropoutSpec{P: 0.5},
+		nn.LinearSpec{In: 5, Out: 3},
+		nn.DropoutSpec{P: 0.5},
 	}}
 )
 

@@ -19,17 +19,17 @@ func MLP(in int, hidden []int, out int, act Func, opts MLPOptions) Spec {
 	s := Spec{Input: []int{in}}
 	prev := in
 	for _, h := range hidden {
-		s.Layers = append(s.Layers, LayerSpec{Type: "linear", In: prev, Out: h})
+		s.Layers = append(s.Layers, LinearSpec{In: prev, Out: h})
 		if opts.BatchNorm {
-			s.Layers = append(s.Layers, LayerSpec{Type: "batchnorm", Features: h})
+			s.Layers = append(s.Layers, BatchNormSpec{Features: h})
 		}
-		s.Layers = append(s.Layers, LayerSpec{Type: act.String()})
+		s.Layers = append(s.Layers, ActivationSpec{Func: act})
 		if opts.Dropout > 0 {
-			s.Layers = append(s.Layers, LayerSpec{Type: "dropout", P: opts.Dropout})
+			s.Layers = append(s.Layers, DropoutSpec{P: opts.Dropout})
 		}
 		prev = h
 	}
-	s.Layers = append(s.Layers, LayerSpec{Type: "linear", In: prev, Out: out})
+	s.Layers = append(s.Layers, LinearSpec{In: prev, Out: out})
 	return s
 }
 
@@ -39,14 +39,15 @@ func MLP(in int, hidden []int, out int, act Func, opts MLPOptions) Spec {
 // Linear 4320→100, ReLU, Linear 100→10. The book initializes it with
 // Normal(0.01); He suits its ReLUs better.
 func SimpleConvNet() Spec {
-	return Spec{Input: []int{1, 28, 28}, Layers: []LayerSpec{
-		{Type: "conv2d", In: 1, Out: 30, Kernel: 5},
-		{Type: "relu"},
-		{Type: "maxpool2d", Kernel: 2, Stride: 2},
-		{Type: "flatten"},
-		{Type: "linear", In: 30 * 12 * 12, Out: 100},
-		{Type: "relu"},
-		{Type: "linear", In: 100, Out: 10},
+	relu := ActivationSpec{Func: ReLU}
+	return Spec{Input: []int{1, 28, 28}, Layers: LayerSpecs{
+		Conv2DSpec{In: 1, Out: 30, Kernel: 5},
+		relu,
+		MaxPool2DSpec{Kernel: 2, Stride: 2},
+		FlattenSpec{},
+		LinearSpec{In: 30 * 12 * 12, Out: 100},
+		relu,
+		LinearSpec{In: 100, Out: 10},
 	}}
 }
 
@@ -61,18 +62,26 @@ func SimpleConvNet() Spec {
 // it with He.
 func DeepConvNet() Spec {
 	conv := func(in, out, pad int) LayerSpec {
-		return LayerSpec{Type: "conv2d", In: in, Out: out, Kernel: 3, Pad: pad}
+		return Conv2DSpec{In: in, Out: out, Kernel: 3, Pad: pad}
 	}
-	relu := LayerSpec{Type: "relu"}
-	pool := LayerSpec{Type: "maxpool2d", Kernel: 2, Stride: 2}
-	return Spec{Input: []int{1, 28, 28}, Layers: []LayerSpec{
+	relu := ActivationSpec{Func: ReLU}
+	pool := MaxPool2DSpec{Kernel: 2, Stride: 2}
+	return Spec{Input: []int{1, 28, 28}, Layers: LayerSpecs{
 		conv(1, 16, 1), relu, conv(16, 16, 1), relu, pool,
 		conv(16, 32, 1), relu, conv(32, 32, 2), relu, pool,
 		conv(32, 64, 1), relu, conv(64, 64, 1), relu, pool,
-		{Type: "flatten"},
-		{Type: "linear", In: 64 * 4 * 4, Out: 50}, relu,
-		{Type: "dropout", P: 0.5},
-		{Type: "linear", In: 50, Out: 10},
-		{Type: "dropout", P: 0.5},
+		FlattenSpec{},
+		LinearSpec{In: 64 * 4 * 4, Out: 50}, relu,
+		DropoutSpec{P: 0.5},
+		LinearSpec{In: 50, Out: 10},
+		DropoutSpec{P: 0.5},
 	}}
+}
+
+// The book's networks are named architectures (see RegisterArchitecture),
+// as kiso train --model names them: {"arch": "simplecnn"} and
+// {"arch": "deepcnn"}, whose configs have no fields yet.
+func init() {
+	RegisterArchitecture("simplecnn", struct{}{}, func(struct{}) (Spec, error) { return SimpleConvNet(), nil })
+	RegisterArchitecture("deepcnn", struct{}{}, func(struct{}) (Spec, error) { return DeepConvNet(), nil })
 }

@@ -9,7 +9,7 @@ import (
 
 // Sequential chains layers: the output of each is the input of the next.
 // Its parameters are named PyTorch's way, by layer index: "0.weight",
-// "0.bias", "2.weight", ...
+// "0.bias", "2.weight", ... (see Container).
 //
 // Setting NoInputGrad makes Backward compute the parameter gradients only:
 // it stops at the first layer that has parameters, which it asks for its
@@ -20,25 +20,26 @@ import (
 // since nothing reads the gradient with respect to the data; gradient
 // checks with respect to the input leave it unset.
 type Sequential[T tensor.Float] struct {
+	// Layers may be changed; Params follows.
 	Layers      []Layer[T]
 	NoInputGrad bool
-	params      []*Param[T]
+	// Input is the shape of one case without the batch dimension, if
+	// known: Build sets it from the spec, and exporters need it (when it
+	// is empty they take a first Linear layer's input size).
+	Input []int
+
+	params paramList[T]
+	built  *builtFrom[T]
 }
 
-// NewSequential returns the chain of layers and names their parameters
-// "<index>.<name>".
+// NewSequential returns the chain of layers. It panics if a layer is nil.
 func NewSequential[T tensor.Float](layers ...Layer[T]) *Sequential[T] {
-	s := &Sequential[T]{Layers: layers}
 	for i, l := range layers {
 		if l == nil {
 			panic(fmt.Sprintf("nn: Sequential layer %d is nil", i))
 		}
-		for _, p := range l.Params() {
-			p.Name = strconv.Itoa(i) + "." + p.Name
-			s.params = append(s.params, p)
-		}
 	}
-	return s
+	return &Sequential[T]{Layers: layers}
 }
 
 // Forward runs x through every layer in order.
@@ -89,5 +90,19 @@ func (s *Sequential[T]) backwardParams(dy *tensor.Tensor[T]) {
 	s.Layers[first].Backward(dy)
 }
 
-// Params returns the parameters of every layer, in layer order.
-func (s *Sequential[T]) Params() []*Param[T] { return s.params }
+// Children returns the layers named by their index, "0", "1", ...
+func (s *Sequential[T]) Children() []Child[T] {
+	out := make([]Child[T], len(s.Layers))
+	for i, l := range s.Layers {
+		out[i] = Child[T]{Name: strconv.Itoa(i), Layer: l}
+	}
+	return out
+}
+
+// Params returns the parameters of every layer, in layer order, named
+// "<index>.<name>". It is recomputed when the layers (or theirs) have
+// changed since the last call, and otherwise returns the same slice
+// without allocating.
+func (s *Sequential[T]) Params() []*Param[T] {
+	return s.params.get(len(s.Layers), func(i int) (string, Layer[T]) { return strconv.Itoa(i), s.Layers[i] })
+}

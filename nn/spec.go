@@ -1,191 +1,169 @@
 package nn
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
 )
 
 // Spec describes a network as data: a chain of layers that Build turns into
-// a Sequential. It is what a model file stores as its architecture, as
-// JSON, so that a network can be rebuilt without Go code describing it.
+// a Sequential, or a named architecture (see RegisterArchitecture) with its
+// config. It is what a model file stores as its architecture, as JSON, so
+// that a network can be rebuilt without Go code describing it.
 type Spec struct {
 	// Input is the shape of one case, without the batch dimension: [784]
 	// for flat vectors, [1, 28, 28] for an image. It is optional; when it
 	// is set, Build checks every layer's sizes against it.
-	Input  []int       `json:"input,omitempty"`
-	Layers []LayerSpec `json:"layers"`
+	Input []int `json:"input,omitempty"`
+	// Layers is the chain, each layer a registered kind's config
+	// (LinearSpec, ActivationSpec, Conv2DSpec, ...). In JSON each is an
+	// object {"type": "linear", "in": 784, "out": 100}.
+	Layers LayerSpecs `json:"layers"`
+	// Arch and Config name a registered architecture and hold its JSON
+	// config, instead of Layers (see RegisterArchitecture).
+	Arch   string          `json:"arch,omitempty"`
+	Config json.RawMessage `json:"config,omitempty"`
 }
 
-// LayerSpec describes one layer. Type selects it; each type reads only the
-// fields listed for it:
-//
-//	linear                 In, Out: features (Linear)
-//	identity, step, sigmoid,
-//	relu, tanh, leakyrelu  none (Activation)
-//	dropout                P: drop probability in [0, 1) (Dropout)
-//	batchnorm              Features: features or channels (BatchNorm)
-//	conv2d                 In, Out: channels; Kernel (and KernelW), Stride, Pad, NoBias (Conv2D)
-//	maxpool2d              Kernel (and KernelW), Stride, Pad (MaxPool2D)
-//	flatten                none (Flatten)
-//
-// Kernels are Kernel×Kernel unless KernelW sets a different width. A zero
-// Stride means 1 for conv2d and the kernel height for maxpool2d (PyTorch's
-// defaults). Init, for linear and conv2d, names the layer's initializer as
-// ParseInit reads it ("he", "xavier", "0.01"), overriding Build's default.
-type LayerSpec struct {
-	Type     string  `json:"type"`
-	In       int     `json:"in,omitempty"`
-	Out      int     `json:"out,omitempty"`
-	Features int     `json:"features,omitempty"`
-	Kernel   int     `json:"kernel,omitempty"`
-	KernelW  int     `json:"kernel_w,omitempty"`
-	Stride   int     `json:"stride,omitempty"`
-	Pad      int     `json:"pad,omitempty"`
-	NoBias   bool    `json:"no_bias,omitempty"`
-	P        float64 `json:"p,omitempty"`
-	Init     string  `json:"init,omitempty"`
+// MarshalJSON writes a chain as {"input": ..., "layers": [...]} and a
+// named architecture as {"input": ..., "arch": ..., "config": ...}.
+func (s Spec) MarshalJSON() ([]byte, error) {
+	type chain struct {
+		Input  []int      `json:"input,omitempty"`
+		Layers LayerSpecs `json:"layers"`
+	}
+	type named struct {
+		Input  []int           `json:"input,omitempty"`
+		Arch   string          `json:"arch"`
+		Config json.RawMessage `json:"config,omitempty"`
+	}
+	if s.Arch != "" {
+		return json.Marshal(named{s.Input, s.Arch, s.Config})
+	}
+	return json.Marshal(chain{s.Input, s.Layers})
 }
 
-// window returns the kernel geometry of a conv2d or maxpool2d spec, with the
-// defaults filled in.
-func (l LayerSpec) window() Window {
-	g := Window{H: l.Kernel, W: l.KernelW, Stride: l.Stride, Pad: l.Pad}
-	if g.W == 0 {
-		g.W = g.H
+// Chain returns the chain of layers s describes: s itself, or the chain
+// its named architecture makes of its config. Its Input is s.Input if set.
+func (s Spec) Chain() (Spec, error) {
+	if s.Arch == "" {
+		return s, nil
 	}
-	if g.Stride == 0 {
-		g.Stride = 1
-		if l.Type == "maxpool2d" {
-			g.Stride = g.H
-		}
+	if len(s.Layers) > 0 {
+		return Spec{}, fmt.Errorf("architecture %q: a spec names an architecture or lists layers, not both", s.Arch)
 	}
-	return g
+	c, err := expandArchitecture(s.Arch, s.Config)
+	if err != nil {
+		return Spec{}, err
+	}
+	if len(s.Input) > 0 {
+		c.Input = s.Input
+	}
+	return c, nil
 }
 
 // Validate checks the spec for one case of shape input (without the batch
 // dimension; nil or empty means s.Input) and returns the shape of one output case.
-// It reports unknown types, sizes that are not positive, bad rates and
+// It reports unknown architectures, sizes that are not positive, bad rates and
 // windows, and sizes that do not match the shape arriving at a layer.
 // Without an input shape, only what does not depend on it is checked:
 // dimensions that cannot be known are -1 in the result (nil if even the rank
 // is unknown), and consecutive sizes are compared where both are known, such
 // as Linear(…, 100) then BatchNorm(100) then Linear(100, …).
+//
+// It also refuses a spec past the limits MaxSize, MaxParams and
+// MaxActivations (the last counted over the layers whose shapes are
+// known), naming the limit, so that a spec read from a file cannot make
+// Build or a forward pass allocate without bound.
 func (s Spec) Validate(input []int) ([]int, error) {
-	if len(input) == 0 {
-		input = s.Input
+	shape, _, err := s.walk(input)
+	return shape, err
+}
+
+// walk checks the spec as Validate describes, and its sizes against
+// MaxSize, MaxParams and MaxActivations layer by layer, so that no size
+// past them reaches the arithmetic of the next layer. It returns the
+// output case's shape and the network's footprint.
+func (s Spec) walk(input []int) ([]int, Footprint, error) {
+	c, err := s.Chain()
+	if err != nil {
+		return nil, Footprint{}, err
 	}
-	if len(s.Layers) == 0 {
-		return nil, errors.New("spec has no layers")
+	if len(input) == 0 {
+		input = c.Input
+	}
+	if len(c.Layers) == 0 {
+		return nil, Footprint{}, errors.New("spec has no layers")
 	}
 	for _, d := range input {
 		if d < 1 {
-			return nil, fmt.Errorf("input shape %v: dimensions must be positive", input)
+			return nil, Footprint{}, fmt.Errorf("input shape %v: dimensions must be positive", input)
+		}
+		if d > MaxSize {
+			return nil, Footprint{}, fmt.Errorf("input shape %v: dimension %d is more than nn.MaxSize (%d)", input, d, MaxSize)
 		}
 	}
 	var shape []int // nil while the rank is unknown
 	if len(input) > 0 {
 		shape = append(shape, input...)
 	}
-	for i, l := range s.Layers {
-		var err error
-		if shape, err = l.outShape(shape); err != nil {
-			return nil, fmt.Errorf("layer %d (%s): %w", i, l.Type, err)
+	var fp Footprint
+	unknown := false // whether some layer's activations cannot be counted
+	for i, l := range c.Layers {
+		if l == nil {
+			return nil, Footprint{}, fmt.Errorf("layer %d: no config", i)
+		}
+		in := shape
+		if shape, err = l.OutShape(in); err != nil {
+			return nil, Footprint{}, fmt.Errorf("layer %d (%s): %w", i, l.Type(), err)
+		}
+		params, acts := l.Footprint(in, shape)
+		fp.Params = addSat(fp.Params, params)
+		if fp.Params > MaxParams {
+			return nil, Footprint{}, fmt.Errorf("layer %d (%s): the network would have %d parameter and buffer values, more than nn.MaxParams (%d)", i, l.Type(), fp.Params, MaxParams)
+		}
+		if acts < 0 {
+			unknown = true
+			continue
+		}
+		fp.Activations = addSat(fp.Activations, acts)
+		if fp.Activations > MaxActivations {
+			return nil, Footprint{}, fmt.Errorf("layer %d (%s): one case would hold %d values in the network's layers, more than nn.MaxActivations (%d)", i, l.Type(), fp.Activations, MaxActivations)
 		}
 	}
-	return shape, nil
+	if unknown {
+		fp.Activations = -1
+	}
+	return shape, fp, nil
 }
 
-// outShape checks the layer for one input case of shape in (nil: unknown
-// rank; -1: unknown dimension) and returns the output case's shape.
-func (l LayerSpec) outShape(in []int) ([]int, error) {
-	switch l.Type {
-	case "linear":
-		if l.In < 1 || l.Out < 1 {
-			return nil, fmt.Errorf("in %d and out %d must be positive", l.In, l.Out)
-		}
-		if n := numel(in); n > 0 && n != l.In {
-			return nil, fmt.Errorf("input %v has %d features, layer expects %d", in, n, l.In)
-		}
-		return []int{l.Out}, nil
-	case "dropout":
-		if !(l.P >= 0 && l.P < 1) {
-			return nil, fmt.Errorf("rate %v must be in [0, 1)", l.P)
-		}
-		return in, nil
-	case "batchnorm":
-		if l.Features < 1 {
-			return nil, fmt.Errorf("features %d must be positive", l.Features)
-		}
-		if in != nil && (len(in) < 1 || len(in) > 3) {
-			return nil, fmt.Errorf("input %v: want [features] or [channels, ...] of rank at most 3", in)
-		}
-		if in != nil && in[0] >= 0 && in[0] != l.Features {
-			return nil, fmt.Errorf("input %v has %d features, layer expects %d", in, in[0], l.Features)
-		}
-		return in, nil
-	case "conv2d":
-		if l.In < 1 || l.Out < 1 {
-			return nil, fmt.Errorf("in %d and out %d channels must be positive", l.In, l.Out)
-		}
-		if in != nil && len(in) == 3 && in[0] >= 0 && in[0] != l.In {
-			return nil, fmt.Errorf("input %v has %d channels, layer expects %d", in, in[0], l.In)
-		}
-		return l.slide(in, l.Out)
-	case "maxpool2d":
-		out, err := l.slide(in, -1)
-		if err == nil && 2*l.Pad > min(l.window().H, l.window().W) {
-			err = fmt.Errorf("padding %d exceeds half the kernel", l.Pad)
-		}
-		return out, err
-	case "flatten":
-		if in == nil {
-			return []int{-1}, nil
-		}
-		if n := numel(in); n > 0 {
-			return []int{n}, nil
-		}
-		return []int{-1}, nil
+// StateSize returns the number of parameter and buffer values that Build
+// makes for s, without checking s, and false if it overflows an int or s
+// names an unknown architecture. It lets a loader refuse an architecture
+// whose state a file cannot hold before building it.
+func (s Spec) StateSize() (int, bool) {
+	c, err := s.Chain()
+	if err != nil {
+		return 0, false
 	}
-	if _, err := ParseFunc(l.Type); err != nil {
-		return nil, fmt.Errorf("unknown layer type %q", l.Type)
+	total := 0
+	for _, l := range c.Layers {
+		if l == nil {
+			continue
+		}
+		params, _ := l.Footprint(nil, nil)
+		total = addSat(total, params)
 	}
-	return in, nil
-}
-
-// slide returns the output shape [channels, oh, ow] of a window sliding
-// over an input case [c, h, w]; channels -1 keeps c.
-func (l LayerSpec) slide(in []int, channels int) ([]int, error) {
-	g := l.window()
-	if l.Kernel < 1 || l.KernelW < 0 || l.Stride < 0 {
-		return nil, fmt.Errorf("kernel %d×%d and stride %d must be positive", l.Kernel, l.KernelW, l.Stride)
-	}
-	if msg := g.valid(); msg != "" {
-		return nil, errors.New(msg)
-	}
-	if in == nil {
-		return []int{channels, -1, -1}, nil
-	}
-	if len(in) != 3 {
-		return nil, fmt.Errorf("input %v: want [channels, height, width]", in)
-	}
-	if channels < 0 {
-		channels = in[0]
-	}
-	if in[1] < 0 || in[2] < 0 {
-		return []int{channels, -1, -1}, nil
-	}
-	oh, ow, ok := g.Out(in[1], in[2])
-	if !ok {
-		return nil, fmt.Errorf("kernel %v does not fit input %v", g, in)
-	}
-	return []int{channels, oh, ow}, nil
+	return total, total < math.MaxInt
 }
 
 // numel returns the number of elements of a case of the given shape, or -1
-// if it is not known.
+// if it is not known; math.MaxInt if it overflows.
 func numel(shape []int) int {
 	if shape == nil {
 		return -1
@@ -195,7 +173,7 @@ func numel(shape []int) int {
 		if d < 0 {
 			return -1
 		}
-		n *= d
+		n = mulSat(n, d)
 	}
 	return n
 }
@@ -205,41 +183,57 @@ func numel(shape []int) int {
 // or with the layer's own Init, in layer order; biases start at zero,
 // BatchNorm at gamma 1 and beta 0. Each Dropout gets its own generator,
 // seeded with the next 32 bits of r, so the same r gives the same network
-// and the same masks.
+// and the same masks. The network remembers s (see SpecOf).
 func Build[T tensor.Float](s Spec, init Init, r *rng.MT) (*Sequential[T], error) {
 	if _, err := s.Validate(s.Input); err != nil {
 		return nil, err
 	}
-	layers := make([]Layer[T], len(s.Layers))
-	for i, l := range s.Layers {
-		li := init
-		if l.Init != "" {
-			var err error
-			if li, err = ParseInit(l.Init); err != nil {
-				return nil, fmt.Errorf("layer %d (%s): %w", i, l.Type, err)
-			}
-		}
-		switch l.Type {
-		case "linear":
-			lin := NewLinear[T](l.In, l.Out)
-			lin.Reset(li, r)
-			layers[i] = lin
-		case "conv2d":
-			c := NewConv2D[T](l.In, l.Out, l.window(), !l.NoBias)
-			c.Reset(li, r)
-			layers[i] = c
-		case "dropout":
-			layers[i] = NewDropout[T](l.P, rng.NewNumpy(r.Uint32()))
-		case "batchnorm":
-			layers[i] = NewBatchNorm[T](l.Features)
-		case "maxpool2d":
-			layers[i] = NewMaxPool2D[T](l.window())
-		case "flatten":
-			layers[i] = NewFlatten[T]()
-		default:
-			f, _ := ParseFunc(l.Type) // Validate accepted the name
-			layers[i] = NewActivation[T](f)
+	c, _ := s.Chain() // Validate expanded it
+	b := &Builder{Init: init, Rand: r}
+	layers := make([]Layer[T], len(c.Layers))
+	for i, l := range c.Layers {
+		var err error
+		if layers[i], err = BuildLayer[T](l, b); err != nil {
+			return nil, fmt.Errorf("layer %d (%s): %w", i, l.Type(), err)
 		}
 	}
-	return NewSequential(layers...), nil
+	net := NewSequential(layers...)
+	net.built = &builtFrom[T]{spec: cloneSpec(s), layers: slices.Clone(layers)}
+	net.Input = slices.Clone(c.Input)
+	return net, nil
+}
+
+// builtFrom records the spec a Sequential was built from and the layers it
+// made, so that SpecOf gives back the very spec while the layers are
+// unchanged.
+type builtFrom[T tensor.Float] struct {
+	spec   Spec
+	layers []Layer[T]
+}
+
+func cloneSpec(s Spec) Spec {
+	s.Input = slices.Clone(s.Input)
+	s.Layers = slices.Clone(s.Layers)
+	s.Config = slices.Clone(s.Config)
+	return s
+}
+
+// SpecOf returns the architecture of net: the Spec it was built from if
+// Build made it and its layers are still those Build made; otherwise the
+// chain of its layers' own Spec methods, with net.Input as the input
+// shape. It returns an error naming the first layer (by index and Go type)
+// that cannot describe itself.
+func SpecOf[T tensor.Float](net *Sequential[T]) (Spec, error) {
+	if b := net.built; b != nil && slices.Equal(b.layers, net.Layers) {
+		return cloneSpec(b.spec), nil
+	}
+	s := Spec{Input: slices.Clone(net.Input), Layers: make(LayerSpecs, len(net.Layers))}
+	for i, l := range net.Layers {
+		d, ok := l.(Specced)
+		if !ok {
+			return Spec{}, fmt.Errorf("layer %d (%T) has no spec: it cannot be saved or exported as data", i, l)
+		}
+		s.Layers[i] = d.Spec()
+	}
+	return s, nil
 }

@@ -24,23 +24,22 @@ func TestSpecValidate(t *testing.T) {
 		{"SimpleConvNet", nn.SimpleConvNet(), nil, []int{10}, ""},
 		{"DeepConvNet", nn.DeepConvNet(), nil, []int{10}, ""},
 		{"MLP", nn.MLP(784, []int{100, 50}, 10, nn.ReLU, nn.MLPOptions{BatchNorm: true, Dropout: 0.5}), nil, []int{10}, ""},
-		{"conv shapes without input", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 1, Out: 4, Kernel: 3}, {Type: "maxpool2d", Kernel: 2}}}, nil, []int{4, -1, -1}, ""},
-		{"conv shapes with input", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 1, Out: 4, Kernel: 3, Stride: 2}, {Type: "maxpool2d", Kernel: 2, KernelW: 3, Stride: 1}}}, []int{1, 9, 10}, []int{4, 3, 2}, ""},
-		{"flatten without input", nn.Spec{Layers: []nn.LayerSpec{{Type: "flatten"}, {Type: "linear", In: 7, Out: 2}}}, nil, []int{2}, ""},
-		{"batchnorm on channels", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 3, Out: 8, Kernel: 1}, {Type: "batchnorm", Features: 8}}}, []int{3, 5, 5}, []int{8, 5, 5}, ""},
+		{"conv shapes without input", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 1, Out: 4, Kernel: 3}, nn.MaxPool2DSpec{Kernel: 2}}}, nil, []int{4, -1, -1}, ""},
+		{"conv shapes with input", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 1, Out: 4, Kernel: 3, Stride: 2}, nn.MaxPool2DSpec{Kernel: 2, KernelW: 3, Stride: 1}}}, []int{1, 9, 10}, []int{4, 3, 2}, ""},
+		{"flatten without input", nn.Spec{Layers: nn.LayerSpecs{nn.FlattenSpec{}, nn.LinearSpec{In: 7, Out: 2}}}, nil, []int{2}, ""},
+		{"batchnorm on channels", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 3, Out: 8, Kernel: 1}, nn.BatchNormSpec{Features: 8}}}, []int{3, 5, 5}, []int{8, 5, 5}, ""},
 		{"no layers", nn.Spec{}, nil, nil, "no layers"},
-		{"unknown type", nn.Spec{Layers: []nn.LayerSpec{{Type: "softmax"}}}, nil, nil, `unknown layer type "softmax"`},
-		{"zero size", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 3}}}, nil, nil, "must be positive"},
-		{"mismatched linear", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 3, Out: 4}, {Type: "relu"}, {Type: "linear", In: 5, Out: 2}}}, nil, nil, "layer 2 (linear): input [4] has 4 features, layer expects 5"},
-		{"mismatched batchnorm", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 3, Out: 4}, {Type: "batchnorm", Features: 3}}}, nil, nil, "layer 1 (batchnorm)"},
-		{"mismatched conv channels", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 1, Out: 4, Kernel: 3}, {Type: "conv2d", In: 3, Out: 4, Kernel: 3}}}, nil, nil, "has 4 channels, layer expects 3"},
+		{"zero size", nn.Spec{Layers: nn.LayerSpecs{nn.LinearSpec{In: 3}}}, nil, nil, "must be positive"},
+		{"mismatched linear", nn.Spec{Layers: nn.LayerSpecs{nn.LinearSpec{In: 3, Out: 4}, nn.ActivationSpec{Func: nn.ReLU}, nn.LinearSpec{In: 5, Out: 2}}}, nil, nil, "layer 2 (linear): input [4] has 4 features, layer expects 5"},
+		{"mismatched batchnorm", nn.Spec{Layers: nn.LayerSpecs{nn.LinearSpec{In: 3, Out: 4}, nn.BatchNormSpec{Features: 3}}}, nil, nil, "layer 1 (batchnorm)"},
+		{"mismatched conv channels", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 1, Out: 4, Kernel: 3}, nn.Conv2DSpec{In: 3, Out: 4, Kernel: 3}}}, nil, nil, "has 4 channels, layer expects 3"},
 		{"mismatched input", nn.SimpleConvNet(), []int{1, 32, 32}, nil, "layer 4 (linear): input [5880] has 5880 features, layer expects 4320"},
-		{"conv on vectors", nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 3, Out: 4}, {Type: "conv2d", In: 4, Out: 4, Kernel: 1}}}, nil, nil, "want [channels, height, width]"},
-		{"kernel too large", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 1, Out: 1, Kernel: 7}}}, []int{1, 5, 5}, nil, "does not fit"},
-		{"no kernel", nn.Spec{Layers: []nn.LayerSpec{{Type: "maxpool2d"}}}, nil, nil, "must be positive"},
-		{"negative pad", nn.Spec{Layers: []nn.LayerSpec{{Type: "conv2d", In: 1, Out: 1, Kernel: 3, Pad: -1}}}, nil, nil, "padding -1"},
-		{"pool padding", nn.Spec{Layers: []nn.LayerSpec{{Type: "maxpool2d", Kernel: 2, Pad: 2}}}, nil, nil, "exceeds half the kernel"},
-		{"dropout rate", nn.Spec{Layers: []nn.LayerSpec{{Type: "dropout", P: 1}}}, nil, nil, "rate 1"},
+		{"conv on vectors", nn.Spec{Layers: nn.LayerSpecs{nn.LinearSpec{In: 3, Out: 4}, nn.Conv2DSpec{In: 4, Out: 4, Kernel: 1}}}, nil, nil, "want [channels, height, width]"},
+		{"kernel too large", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 1, Out: 1, Kernel: 7}}}, []int{1, 5, 5}, nil, "does not fit"},
+		{"no kernel", nn.Spec{Layers: nn.LayerSpecs{nn.MaxPool2DSpec{}}}, nil, nil, "must be positive"},
+		{"negative pad", nn.Spec{Layers: nn.LayerSpecs{nn.Conv2DSpec{In: 1, Out: 1, Kernel: 3, Pad: -1}}}, nil, nil, "padding -1"},
+		{"pool padding", nn.Spec{Layers: nn.LayerSpecs{nn.MaxPool2DSpec{Kernel: 2, Pad: 2}}}, nil, nil, "exceeds half the kernel"},
+		{"dropout rate", nn.Spec{Layers: nn.LayerSpecs{nn.DropoutSpec{P: 1}}}, nil, nil, "rate 1"},
 		{"bad input", nn.SimpleConvNet(), []int{1, 0, 28}, nil, "input shape"},
 	}
 	for _, tt := range tests {
@@ -76,19 +75,21 @@ func TestBuild(t *testing.T) {
 	}
 
 	// Errors, including an initializer that does not parse.
-	bad := nn.Spec{Layers: []nn.LayerSpec{{Type: "linear", In: 2, Out: 2, Init: "lecun"}}}
+	bad := nn.Spec{Layers: nn.LayerSpecs{nn.LinearSpec{In: 2, Out: 2, Init: "lecun"}}}
 	if _, err := nn.Build[float64](bad, nn.He, r); err == nil || !strings.Contains(err.Error(), "layer 0 (linear)") {
 		t.Errorf("bad initializer: %v", err)
 	}
-	if _, err := nn.Build[float64](nn.Spec{Layers: []nn.LayerSpec{{Type: "conv"}}}, nn.He, r); err == nil {
-		t.Error("unknown type built")
+	var unknown nn.Spec
+	if err := json.Unmarshal([]byte(`{"layers":[{"type":"linear","in":2,"out":2},{"type":"conv"}]}`), &unknown); err == nil ||
+		!strings.Contains(err.Error(), `layer 1: unknown layer type "conv"`) {
+		t.Errorf("unknown type: %v", err)
 	}
 
 	// Initializers: the default, or the layer's own; the same seed gives
 	// the same network.
-	s := nn.Spec{Layers: []nn.LayerSpec{
-		{Type: "conv2d", In: 10, Out: 20, Kernel: 5},
-		{Type: "conv2d", In: 20, Out: 20, Kernel: 5, NoBias: true, Init: "0.5"},
+	s := nn.Spec{Layers: nn.LayerSpecs{
+		nn.Conv2DSpec{In: 10, Out: 20, Kernel: 5},
+		nn.Conv2DSpec{In: 20, Out: 20, Kernel: 5, NoBias: true, Init: "0.5"},
 	}}
 	a, _ := nn.Build[float64](s, nn.He, rng.NewNumpy(1))
 	b, _ := nn.Build[float64](s, nn.He, rng.NewNumpy(1))
@@ -135,7 +136,7 @@ func TestMLPSpecOrder(t *testing.T) {
 	s := nn.MLP(4, []int{8}, 2, nn.Tanh, nn.MLPOptions{BatchNorm: true, Dropout: 0.5})
 	var types []string
 	for _, l := range s.Layers {
-		types = append(types, l.Type)
+		types = append(types, l.Type())
 	}
 	if got, want := strings.Join(types, " "), "linear batchnorm tanh dropout linear"; got != want {
 		t.Errorf("MLP layers %q, want %q", got, want)

@@ -1,6 +1,9 @@
 package nn
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Window is the geometry of a window sliding over the last two axes of a
 // batch of images [batch, channels, height, width], as in convolution and
@@ -41,16 +44,54 @@ func (g Window) String() string {
 	return fmt.Sprintf("%d×%d/%d pad %d", g.H, g.W, g.Stride, g.Pad)
 }
 
-// span returns the range [lo, hi) of output positions o (0 ≤ o < out) whose
-// window cell at kernel offset k lands inside an input axis of n cells, that
-// is 0 ≤ o·stride - pad + k < n.
-func span(n, k, stride, pad, out int) (lo, hi int) {
-	if d := pad - k; d > 0 {
-		lo = (d + stride - 1) / stride
+// window returns the geometry of a kernel given as in a config: kernel
+// height kh, width kw (0 means kh), stride (0 means defStride) and pad.
+func window(kh, kw, stride, pad, defStride int) Window {
+	g := Window{H: kh, W: kw, Stride: stride, Pad: pad}
+	if g.W == 0 {
+		g.W = g.H
 	}
-	if d := n - 1 + pad - k; d >= 0 {
-		hi = d/stride + 1
+	if g.Stride == 0 {
+		g.Stride = defStride
 	}
-	hi = min(hi, out)
-	return min(lo, hi), hi
+	return g
+}
+
+// slideShape checks a config's window (kernel kh×kw, stride and pad as
+// given, before defaults; g with the defaults) and returns the output case
+// shape [channels, oh, ow] of the window sliding over an input case
+// [c, h, w]; channels -1 keeps c.
+func slideShape(in []int, kh, kw, stride int, g Window, channels int) ([]int, error) {
+	if kh < 1 || kw < 0 || stride < 0 {
+		return nil, fmt.Errorf("kernel %d×%d and stride %d must be positive", kh, kw, stride)
+	}
+	if msg := g.valid(); msg != "" {
+		return nil, errors.New(msg)
+	}
+	if in == nil {
+		return []int{channels, -1, -1}, nil
+	}
+	if len(in) != 3 {
+		return nil, fmt.Errorf("input %v: want [channels, height, width]", in)
+	}
+	if channels < 0 {
+		channels = in[0]
+	}
+	if in[1] < 0 || in[2] < 0 {
+		return []int{channels, -1, -1}, nil
+	}
+	oh, ow, ok := g.Out(in[1], in[2])
+	if !ok {
+		return nil, fmt.Errorf("kernel %v does not fit input %v", g, in)
+	}
+	return []int{channels, oh, ow}, nil
+}
+
+// configWindow returns the kernel of a window in a config's terms: kernel
+// height, and width only if it differs.
+func configWindow(g Window) (kh, kw int) {
+	if g.W != g.H {
+		return g.H, g.W
+	}
+	return g.H, 0
 }

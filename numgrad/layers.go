@@ -2,7 +2,6 @@ package numgrad
 
 import (
 	"sync"
-	"unsafe"
 
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
@@ -87,17 +86,11 @@ type scratch[T tensor.Float] struct {
 	buf  []T
 }
 
-var scratchPool32, scratchPool64 sync.Pool
-
-func scratchPool[T tensor.Float]() *sync.Pool {
-	if unsafe.Sizeof(T(0)) == 4 {
-		return &scratchPool32
-	}
-	return &scratchPool64
-}
+// scratchPools keeps one pool per element type.
+var scratchPools tensor.PerType[sync.Pool]
 
 func getScratch[T tensor.Float]() *scratch[T] {
-	if sc, ok := scratchPool[T]().Get().(*scratch[T]); ok {
+	if sc, ok := tensor.Of[T](&scratchPools).Get().(*scratch[T]); ok {
 		return sc
 	}
 	return new(scratch[T])
@@ -105,7 +98,7 @@ func getScratch[T tensor.Float]() *scratch[T] {
 
 func putScratch[T tensor.Float](sc *scratch[T]) {
 	clear(sc.ins) // hold no tensors
-	scratchPool[T]().Put(sc)
+	tensor.Of[T](&scratchPools).Put(sc)
 }
 
 // chainFrom returns the loss of the chain run from layer k on its input
@@ -115,35 +108,32 @@ func chainFrom[T tensor.Float](k int, layers []nn.Layer[T], ins []*tensor.Tensor
 	y := ins[k]
 	for j := k; j < len(layers); j++ {
 		y = layers[j].Forward(y, train)
-		if sameBits(y.Data, outs[j]) {
+		if tensor.SameBits(y.Data, outs[j]) {
 			return f0
 		}
 	}
 	return l.Forward(y, t)
 }
 
-// sameBits reports whether a and b hold the same bits (so a NaN equals
-// itself and 0 differs from -0).
-func sameBits[T tensor.Float](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	if unsafe.Sizeof(T(0)) == 8 {
-		return equalWords(asWords[uint64](a), asWords[uint64](b))
-	}
-	return equalWords(asWords[uint32](a), asWords[uint32](b))
-}
-
-func asWords[W uint32 | uint64, T tensor.Float](s []T) []W {
-	return unsafe.Slice((*W)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
-
-func equalWords[W uint32 | uint64](a, b []W) bool {
-	b = b[:len(a)]
-	for i, v := range a {
-		if v != b[i] {
-			return false
+// LayersGradientRuns returns the most times LayersGradient(layers, ...)
+// runs each layer's Forward, runs[k] for layers[k], and the loss's,
+// lossRuns: once each for the unperturbed loss, then, for each of the two
+// perturbations of every parameter element of layer i, layers i and after
+// and the loss. It runs fewer where a perturbation leaves a layer's output
+// unchanged. It runs nothing itself.
+//
+// With the time of one forward pass taken layer by layer, these counts
+// estimate what a numerical gradient costs without paying for it, which
+// grows with the number of parameters (2·N+1 runs of the last layer for N
+// parameter elements) where a forward pass does not.
+func LayersGradientRuns[T tensor.Float](layers []nn.Layer[T]) (runs []int, lossRuns int) {
+	runs = make([]int, len(layers))
+	perturbed := 0 // evaluations that start at or before layer k
+	for k, layer := range layers {
+		for _, p := range layer.Params() {
+			perturbed += 2 * p.Value.Len()
 		}
+		runs[k] = 1 + perturbed
 	}
-	return true
+	return runs, 1 + perturbed
 }

@@ -9,6 +9,7 @@
 package numgrad
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -91,20 +92,51 @@ func Check[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[
 // parameter is small enough; r may then be nil). Large networks need it: a
 // full check costs two evaluations of the loss per parameter element.
 func CheckSample[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64, maxPerParam int, r *rng.MT) []Result {
+	res, _ := CheckContext(context.Background(), net, l, x, t, train, h, Options{MaxPerParam: maxPerParam, Rand: r})
+	return res
+}
+
+// Options are CheckContext's settings beyond the network and the data.
+type Options struct {
+	// MaxPerParam and Rand are CheckSample's maxPerParam and r.
+	MaxPerParam int
+	Rand        *rng.MT
+	// Progress, if non-nil, is called after each element compared with
+	// the number compared so far and the total to compare.
+	Progress func(done, total int)
+}
+
+// CheckContext is CheckSample with a context and a progress callback: it
+// returns ctx.Err() with the parameters restored if ctx is done before the
+// check is, which it checks before each element.
+func CheckContext[T tensor.Float](ctx context.Context, net nn.Layer[T], l loss.Loss[T], x, t *tensor.Tensor[T], train bool, h float64, o Options) ([]Result, error) {
 	f := func() float64 { return l.Forward(net.Forward(x, train), t) }
 	f()
 	net.Backward(l.Backward())
+	params := net.Params()
+	idxs := make([][]int, len(params))
+	total, done := 0, 0
+	for k, p := range params {
+		idxs[k] = sample(p.Value.Len(), o.MaxPerParam, o.Rand)
+		total += len(idxs[k])
+	}
 	var out []Result
-	for _, p := range net.Params() {
+	for k, p := range params {
 		res := Result{Name: p.Name, Shape: append([]int(nil), p.Value.Shape()...)}
-		idx := sample(p.Value.Len(), maxPerParam, r)
-		for _, i := range idx {
+		for _, i := range idxs[k] {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
 			old := p.Value.Data[i]
 			p.Value.Data[i] = T(float64(old) + h)
 			fp := f()
 			p.Value.Data[i] = T(float64(old) - h)
 			fm := f()
 			p.Value.Data[i] = old
+			done++
+			if o.Progress != nil {
+				o.Progress(done, total)
+			}
 			a, b := float64(p.Grad.Data[i]), (fp-fm)/(2*h)
 			if math.IsNaN(a) || math.IsNaN(b) {
 				res.MaxRelErr, res.MaxAbsErr = math.NaN(), math.NaN()
@@ -113,10 +145,10 @@ func CheckSample[T tensor.Float](net nn.Layer[T], l loss.Loss[T], x, t *tensor.T
 			res.MaxRelErr = max(res.MaxRelErr, RelErr(a, b))
 			res.MaxAbsErr = max(res.MaxAbsErr, math.Abs(a-b))
 		}
-		res.Checked = len(idx)
+		res.Checked = len(idxs[k])
 		out = append(out, res)
 	}
-	return out
+	return out, nil
 }
 
 // sample returns the indices 0..n-1, or k of them drawn with r (sorted) when

@@ -29,6 +29,9 @@ func (o *AdaGrad[T]) Step(params []*nn.Param[T]) {
 	o.begin(params)
 	lr, eps := T(o.lr), T(Eps)
 	for i, p := range params {
+		if p.Grad == nil {
+			continue // skipped this step (see Optimizer)
+		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		h := o.slots[0][i][:len(w)]
 		for j := range w {

@@ -78,10 +78,10 @@ func (b *base[T]) decay(p *nn.Param[T]) T {
 // size from those of earlier Steps (or of a loaded State).
 func (b *base[T]) begin(params []*nn.Param[T]) {
 	for i, p := range params {
-		if p == nil || p.Value == nil || p.Grad == nil {
-			panic(fmt.Sprintf("optim: %s: parameter %d is nil or has no value or gradient", b.name, i))
+		if p == nil || p.Value == nil {
+			panic(fmt.Sprintf("optim: %s: parameter %d is nil or has no value", b.name, i))
 		}
-		if len(p.Grad.Data) != len(p.Value.Data) {
+		if p.Grad != nil && len(p.Grad.Data) != len(p.Value.Data) {
 			panic(fmt.Sprintf("optim: %s: parameter %d (%q) has gradient of shape %v for value of shape %v",
 				b.name, i, p.Name, p.Grad.Shape(), p.Value.Shape()))
 		}

@@ -17,7 +17,10 @@
 // passed to Step; it never writes p.Grad. Optimizers with per-parameter
 // state (Momentum's velocity, Adam's moments, ...) key it by the position of
 // the parameter in the slice, so Step must be given the same parameters in
-// the same order every time (as nn.Layer.Params returns them). The buffers
+// the same order every time (as nn.Layer.Params returns them). A parameter
+// whose Grad is nil is skipped by that Step: its value and its buffers stay
+// as they are (DeZero's optimizers skip a parameter whose grad is None;
+// autograd/layers' Optimizer passes nil with SkipNoGrad). The buffers
 // are allocated on the first Step; after that Step allocates nothing. A
 // Step whose parameters differ in number or size from the state's panics.
 //

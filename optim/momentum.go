@@ -34,6 +34,9 @@ func (o *Momentum[T]) Step(params []*nn.Param[T]) {
 	o.begin(params)
 	lr, a := T(o.lr), T(o.momentum)
 	for i, p := range params {
+		if p.Grad == nil {
+			continue // skipped this step (see Optimizer)
+		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		v := o.slots[0][i][:len(w)]
 		for j := range w {

@@ -44,6 +44,9 @@ func (o *Nesterov[T]) Step(params []*nn.Param[T]) {
 	lr, a := T(o.lr), T(o.momentum)
 	a2, c := T(o.momentum*o.momentum), T((1+o.momentum)*o.lr)
 	for i, p := range params {
+		if p.Grad == nil {
+			continue // skipped this step (see Optimizer)
+		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		v := o.slots[0][i][:len(w)]
 		for j := range w {

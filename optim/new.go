@@ -17,7 +17,8 @@ func Names() []string { return append([]string(nil), names...) }
 // New returns the optimizer called name (case-insensitive; see Names) with
 // learning rate lr and the default values of its other hyperparameters
 // (DefaultMomentum, DefaultDecay, DefaultBeta1, DefaultBeta2) and no weight
-// decay. It returns an error if the name is unknown or lr is negative or
+// decay; it also accepts "adamw" (AdamW, which is not one of the book's
+// Names). It returns an error if the name is unknown or lr is negative or
 // not finite.
 func New[T tensor.Float](name string, lr float64) (Optimizer[T], error) {
 	if !(lr >= 0) || math.IsInf(lr, 1) {
@@ -36,6 +37,8 @@ func New[T tensor.Float](name string, lr float64) (Optimizer[T], error) {
 		return NewRMSprop[T](lr, DefaultDecay), nil
 	case "adam":
 		return NewAdam[T](lr, DefaultBeta1, DefaultBeta2), nil
+	case "adamw": // not among the book's Names; here so that FromState resumes it
+		return NewAdamW[T](lr, DefaultBeta1, DefaultBeta2, 0), nil
 	}
 	return nil, fmt.Errorf("optim: unknown optimizer %q (want one of %s)", name, strings.Join(names, ", "))
 }

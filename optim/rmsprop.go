@@ -38,6 +38,9 @@ func (o *RMSprop[T]) Step(params []*nn.Param[T]) {
 	lr, eps := T(o.lr), T(Eps)
 	rho, c := T(o.decayRate), T(1-o.decayRate)
 	for i, p := range params {
+		if p.Grad == nil {
+			continue // skipped this step (see Optimizer)
+		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		h := o.slots[0][i][:len(w)]
 		for j := range w {

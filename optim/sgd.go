@@ -26,6 +26,9 @@ func (o *SGD[T]) Step(params []*nn.Param[T]) {
 	o.begin(params)
 	lr := T(o.lr)
 	for _, p := range params {
+		if p.Grad == nil {
+			continue // skipped this step (see Optimizer)
+		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		if lam == 0 {
 			// w + (−η)·g has the bits of w − η·g (negation is exact), and

@@ -2,8 +2,10 @@ package playground
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Control is a request to POST /api/session/{id}/control: Action is
@@ -17,6 +19,11 @@ type Control struct {
 
 // maxStepsPerRequest caps Control.Steps.
 const maxStepsPerRequest = 10000
+
+// MaxSteps caps a session's step counter, and the one an uploaded model
+// may carry: 2^40, more than ten days at a million steps a second, far
+// from the wrap of an int.
+const MaxSteps = 1 << 40
 
 // validate returns an error naming a bad action or step count.
 func (c Control) validate() error {
@@ -32,21 +39,21 @@ func (c Control) validate() error {
 	return fmt.Errorf("action %q: want play, pause, step or reset", c.Action)
 }
 
-// control carries out a valid c.
+// stepSlice bounds the time a step request holds its session at once: it
+// takes its steps in slices of about this long (at least one step each),
+// between which the session serves its other requests and frames, and the
+// request stops if its client has gone or the server is shutting down.
+const stepSlice = 50 * time.Millisecond
+
+// control carries out a valid c, except the steps of "step", which the
+// caller takes with steps. Every action stops a step request in progress.
 func (st *state) control(c Control) error {
+	st.controls++
 	switch c.Action {
 	case "play":
 		st.setPlaying(true)
-	case "pause":
+	case "pause", "step":
 		st.setPlaying(false)
-	case "step":
-		st.setPlaying(false)
-		for range max(c.Steps, 1) {
-			if !st.stepOnce() {
-				break
-			}
-		}
-		st.timeAgain = true
 	case "reset":
 		st.setPlaying(false)
 		l, err := newLearner(st.cfg)
@@ -57,6 +64,29 @@ func (st *state) control(c Control) error {
 	}
 	st.dirty = true
 	return nil
+}
+
+// steps takes up to *left steps of the step request started by control
+// action number gen, for about stepSlice, and decreases *left by the steps
+// taken. It sets *left to 0 when the request is over: a step failed, or
+// another control action came since.
+func (st *state) steps(left *int, gen int) {
+	if st.controls != gen {
+		*left = 0
+		return
+	}
+	start := time.Now()
+	for *left > 0 {
+		if !st.stepOnce() {
+			*left = 0
+			break
+		}
+		*left--
+		if time.Since(start) >= stepSlice {
+			break
+		}
+	}
+	st.timeAgain = true
 }
 
 // setConfig switches to the valid configuration c. If it describes the same
@@ -86,6 +116,9 @@ func (st *state) setConfig(c Config) (reset bool, err error) {
 // the number of classes changes, which changes the output layer and starts
 // again at step 0. It reports whether it started again.
 func (st *state) editPoints(e PointEdit) (reset bool, err error) {
+	if st.cfg.Problem == "regression" {
+		return false, errors.New("points are added and removed in classification only: a regression's points carry values")
+	}
 	pts, err := e.apply(st.l.points, st.s.srv.opts.Limits)
 	if err != nil {
 		return false, err

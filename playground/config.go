@@ -22,7 +22,13 @@ import (
 // Its JSON form uses the tags below; DecodeConfig fills the fields a
 // document leaves out from DefaultConfig.
 type Config struct {
-	// Data names the data set: "xor4" (the tutorial's four XOR cases),
+	// Problem is "classification" (the default: points of classes, a
+	// softmax output and cross-entropy) or "regression" (points carrying
+	// a real value, one linear output and the mean squared error), as the
+	// TensorFlow Playground has.
+	Problem string `json:"problem"`
+	// Data names the data set: for regression one of RegressionSets;
+	// for classification "xor4" (the tutorial's four XOR cases),
 	// one of data.ToyNames ("circle", "xor", "gauss", "spiral"), or
 	// "custom" (the points in Custom, added by clicking or from a CSV
 	// file).
@@ -51,6 +57,11 @@ type Config struct {
 	// the rest.
 	View [2]float64 `json:"view,omitzero"`
 
+	// Features are the network's inputs, computed from each point's
+	// coordinates: one to all of FeatureNames, each once ("x1" and "x2" by
+	// default; "x1sq" and "x2sq" let a network without hidden layers
+	// learn the circle).
+	Features []string `json:"features"`
 	// Layers are the hidden layers, input side first (at most
 	// Limits.MaxLayers, each of 1 to Limits.MaxNeurons neurons). None
 	// at all gives softmax regression, which cannot learn XOR.
@@ -78,6 +89,15 @@ type Config struct {
 	// Speed is the number of training steps per update of the page, 0 to
 	// MaxSpeed; 0 means as many as the server's time budget allows.
 	Speed int `json:"speed"`
+	// Draws is how the run draws its random numbers: "kiso" (the
+	// default: the data, the weights and the batches each from their own
+	// generator, see newRand) or "tutorial", as the tutorial's Python and
+	// kiso xor draw them: the initial weights, W1 then W2 row by row, from
+	// np.random.seed(Seed), and each step's cases, one by one with
+	// replacement, by random.randrange after random.seed(Seed). With the
+	// tutorial's settings (TutorialConfig) a run then follows kiso xor
+	// step for step.
+	Draws string `json:"draws"`
 }
 
 // Layer is one hidden layer: Neurons units followed by the activation
@@ -88,12 +108,16 @@ type Layer struct {
 }
 
 // Point is one labelled point of a data set: its coordinates, its class
-// index (0 to Limits.MaxClasses-1) and whether it is held out for testing.
+// index (0 to Limits.MaxClasses-1), whether it is held out for testing,
+// and in a regression its value.
 type Point struct {
 	X     float64 `json:"x"`
 	Y     float64 `json:"y"`
 	Label int     `json:"label"`
 	Test  bool    `json:"test,omitempty"`
+	// Value is the point's value in a regression (Config.Problem); its
+	// Label is then 1 where Value is positive.
+	Value float64 `json:"value,omitempty"`
 }
 
 // Limits caps what one server accepts, so that no request can make it run
@@ -112,10 +136,17 @@ type Limits struct {
 	// MaxModelBody that of an uploaded .kiso file.
 	MaxBody      int64 `json:"max_body"`
 	MaxModelBody int64 `json:"max_model_body"`
+	// MaxUploads caps the uploads (POST /api/model and /api/csv) read and
+	// parsed at once; past it a new upload is answered 503 with a
+	// Retry-After of UploadRetryAfter seconds, before its body is read.
+	// Each costs memory in proportion to its body: 100 model uploads of
+	// 4 MB at once once held 3 GB.
+	MaxUploads int `json:"max_uploads"`
 }
 
 // DefaultLimits are the caps of kiso serve: the TensorFlow Playground's 6
-// hidden layers of 8 neurons, 2000 points, 8 classes, 200 sessions.
+// hidden layers of 8 neurons, 2000 points, 8 classes, 200 sessions, and 4
+// uploads being read at once.
 var DefaultLimits = Limits{
 	MaxSessions:  200,
 	MaxLayers:    6,
@@ -124,6 +155,7 @@ var DefaultLimits = Limits{
 	MaxClasses:   8,
 	MaxBody:      1 << 20,
 	MaxModelBody: 4 << 20,
+	MaxUploads:   4,
 }
 
 // Ranges of the numeric settings.
@@ -134,7 +166,10 @@ const (
 	MaxSpeed    = 1000
 	maxSeed     = math.MaxUint32
 	maxViewSpan = 1e6
-	minPoints   = 10
+	// MaxInitStd caps a fixed standard deviation of the initial weights
+	// (Config.Init as a number): at 10 a tanh layer is already saturated.
+	MaxInitStd = 10
+	minPoints  = 10
 )
 
 // DefaultConfig returns the configuration a newcomer sees: the noisy XOR
@@ -142,11 +177,13 @@ const (
 // 10 steps per update, so that XOR is learned in a few seconds.
 func DefaultConfig() Config {
 	return Config{
+		Problem:   "classification",
 		Data:      "xor",
 		Points:    200,
 		Noise:     0,
 		TestRatio: 0.5,
 		Seed:      1,
+		Features:  []string{"x1", "x2"},
 		Layers:    []Layer{{4, "tanh"}, {4, "tanh"}},
 		Init:      "xavier",
 		Optimizer: "adam",
@@ -155,7 +192,24 @@ func DefaultConfig() Config {
 		Reg:       "none",
 		Grad:      "backprop",
 		Speed:     10,
+		Draws:     "kiso",
 	}
+}
+
+// TutorialConfig returns the tutorial's network, the playground's preset
+// "the tutorial's network": the four XOR points, one hidden layer of two
+// sigmoid units (the output is a softmax, as always here), weights from
+// N(0, 0.1²), zero biases, SGD at 0.1 on one case a step, the numerical
+// gradient, seed 0, and the tutorial's random draws. Its steps are those
+// of kiso xor (same weights and losses, to the bit, for the same seed);
+// 50 steps an update play the tutorial's 30000 steps in about 20 seconds.
+func TutorialConfig() Config {
+	c := DefaultConfig()
+	c.Data, c.Seed, c.TestRatio = "xor4", 0, 0
+	c.Layers = []Layer{{2, "sigmoid"}}
+	c.Init, c.Optimizer, c.LR, c.Batch = "0.1", "sgd", 0.1, 1
+	c.Grad, c.Speed, c.Draws = "numerical", 50, "tutorial"
+	return c
 }
 
 // DecodeConfig reads one JSON object from r into a copy of DefaultConfig
@@ -215,7 +269,15 @@ func isFinite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 
 func (c *Config) validateData(lim Limits) error {
 	switch {
-	case c.Data != "xor4" && c.Data != "custom" && !slices.Contains(data.ToyNames(), c.Data):
+	case c.Problem != "classification" && c.Problem != "regression":
+		return fmt.Errorf("problem %q: want classification or regression", c.Problem)
+	case c.Problem == "regression" && !slices.Contains(RegressionSets, c.Data):
+		return fmt.Errorf("data %q: a regression takes %s", c.Data, strings.Join(RegressionSets, " or "))
+	case c.Problem == "regression" && (c.Points < minPoints || c.Points > lim.MaxPoints):
+		return fmt.Errorf("points %d: must be between %d and %d", c.Points, minPoints, lim.MaxPoints)
+	case c.Problem == "classification" && slices.Contains(RegressionSets, c.Data):
+		return fmt.Errorf("data %q is a regression set: choose problem regression", c.Data)
+	case c.Problem == "classification" && c.Data != "xor4" && c.Data != "custom" && !slices.Contains(data.ToyNames(), c.Data):
 		return fmt.Errorf("data %q: want xor4, %s or custom", c.Data, strings.Join(data.ToyNames(), ", "))
 	case slices.Contains(data.ToyNames(), c.Data) && (c.Points < minPoints || c.Points > lim.MaxPoints):
 		return fmt.Errorf("points %d: must be between %d and %d", c.Points, minPoints, lim.MaxPoints)
@@ -247,6 +309,9 @@ func (c *Config) validateData(lim Limits) error {
 }
 
 func (c *Config) validateNet(lim Limits) error {
+	if err := validateFeatures(c.Features); err != nil {
+		return err
+	}
 	if len(c.Layers) > lim.MaxLayers {
 		return fmt.Errorf("layers: %d hidden layers, at most %d allowed", len(c.Layers), lim.MaxLayers)
 	}
@@ -258,8 +323,12 @@ func (c *Config) validateNet(lim Limits) error {
 			return fmt.Errorf("layer %d: %w", i+1, err)
 		}
 	}
-	if _, err := nn.ParseInit(c.Init); err != nil {
+	init, err := nn.ParseInit(c.Init)
+	if err != nil {
 		return fmt.Errorf("init: %w", err)
+	}
+	if std := init.Std(1); std > MaxInitStd { // a fixed std is the same for every fan-in
+		return fmt.Errorf("init %q: a standard deviation must be between 0 and %v", c.Init, MaxInitStd)
 	}
 	return nil
 }
@@ -281,6 +350,8 @@ func (c *Config) validateTraining() error {
 		return fmt.Errorf("grad %q: want backprop or numerical", c.Grad)
 	case c.Speed < 0 || c.Speed > MaxSpeed:
 		return fmt.Errorf("speed %d: must be between 0 (as fast as allowed) and %d steps per update", c.Speed, MaxSpeed)
+	case c.Draws != "kiso" && c.Draws != "tutorial":
+		return fmt.Errorf("draws %q: want kiso or tutorial", c.Draws)
 	}
 	return nil
 }
@@ -299,6 +370,9 @@ func (c *Config) view() (lo, hi float64) {
 // classes returns the number of classes: 2 for the built-in sets, and for
 // custom points the largest label plus one, at least 2.
 func (c *Config) classes() int {
+	if c.Problem == "regression" {
+		return 1 // one output, the value
+	}
 	k := 2
 	for _, p := range c.Custom {
 		k = max(k, p.Label+1)

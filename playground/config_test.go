@@ -89,9 +89,15 @@ func FuzzConfigJSON(f *testing.F) {
 		`{"view": [-1, 1], "data": "spiral", "noise": 0.5, "test_ratio": 0.9, "points": 10}`,
 		`{"reg": "l1", "reg_rate": 10, "grad": "numerical", "speed": 0, "batch": 100000}`,
 		`{"lr": "0.1"}`, `[`, `{"a": 1}`, `{} x`,
+		// Hostile sizes (issue 12): past every limit, negative, overflowing.
+		`{"points": 1000000000}`, `{"points": -1}`, `{"batch": -5}`, `{"seed": 9223372036854775807}`,
+		`{"layers": [{"neurons": 2147483648, "activation": "relu"}]}`, `{"layers": [{"neurons": -1, "activation": "relu"}]}`,
+		`{"init": "1e308"}`, `{"init": "-1"}`, `{"view": [1e308, -1e308]}`, `{"speed": 1e300}`,
+		`{"data": "custom", "custom": [{"x": 1e308, "y": -1e308, "label": 2147483648}]}`,
 	} {
 		f.Add(s)
 	}
+	f.Add(`{"layers": [` + strings.Repeat(`{"neurons": 8, "activation": "relu"},`, 1000) + `{"neurons": 8, "activation": "relu"}]}`)
 	lim := DefaultLimits
 	lim.MaxPoints = 300 // keep each input fast
 	f.Fuzz(func(t *testing.T, s string) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
 	"net/http"
 	"path"
 	"strconv"
@@ -36,14 +37,23 @@ const csvHalfWidth = 5
 // for messages.
 func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request) {
 	lim := s.opts.Limits
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/csv" {
+		writeError(w, http.StatusUnsupportedMediaType, errors.New("send the table as text/csv (Content-Type: text/csv)"))
+		return
+	}
 	ratio, seed, name, err := csvQuery(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	bodyDeadline(w)
-	set, err := data.ReadCSV[float64](http.MaxBytesReader(w, r.Body, lim.MaxBody), name, data.CSVOptions{})
-	if err = bodyError(err, lim.MaxBody); err != nil {
+	done := s.startUpload(w)
+	if done == nil {
+		return
+	}
+	defer done()
+	body := s.body(w, r, lim.MaxBody)
+	set, err := data.ReadCSV[float64](body, name, data.CSVOptions{})
+	if err = body.check(err); err != nil {
 		writeError(w, statusOf(err), err)
 		return
 	}

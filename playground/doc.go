@@ -20,6 +20,23 @@
 //	POST /api/session/{id}/close          end the session (DELETE /api/session/{id} too)
 //	POST /api/model                       a form with a .kiso file → a new session from it
 //	POST /api/csv                         a CSV table of x, y, label → points (CSVPoints)
+//	GET  /api/digits                      the digit page's model, if any (DigitInfo)
+//	POST /api/digits/predict              a drawing (DigitRequest) → the model's probabilities (DigitPrediction)
+//
+// The digit page, /digits.html, lets the reader draw a digit and shows
+// what a trained MNIST model (Options.Digits, kiso serve --model) reads,
+// as they draw: the drawing is prepared as MNIST's digits were
+// (data.PrepareDigit) and the probabilities come back with the 28x28
+// image the model saw.
+//
+// Requests that change something (every method but GET and HEAD) are taken
+// only from the server's own page or from clients that are not browsers:
+// one whose Origin (or, without it, Sec-Fetch-Site or Referer) names
+// another origin, another port of the same host included, gets a 403
+// before its body is read, so that other web sites cannot start sessions
+// or upload files. Bodies must have their content type (application/json,
+// text/csv, multipart/form-data for a model) and arrive within
+// Options.BodyTimeout.
 //
 // Every request is checked: bodies are capped (Limits.MaxBody), JSON must
 // be well formed with known fields only, every setting in range; a bad

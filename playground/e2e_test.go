@@ -2,10 +2,15 @@ package playground
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -190,4 +195,167 @@ func TestBrowserLearnsXOR(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+}
+
+// recorded is one request seen by a recorder.
+type recorded struct {
+	method, path, origin string
+	status               int
+}
+
+// recorder wraps a handler and keeps every request's method, path, Origin
+// and answer status.
+type recorder struct {
+	h    http.Handler
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	rec.h.ServeHTTP(sw, r)
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, recorded{r.Method, r.URL.Path, r.Header.Get("Origin"), sw.status})
+	rec.mu.Unlock()
+}
+
+// seen returns the requests recorded so far that match keep.
+func (rec *recorder) seen(keep func(recorded) bool) []recorded {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var out []recorded
+	for _, r := range rec.reqs {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// statusWriter keeps the status written; Unwrap lets
+// http.ResponseController reach the connection's deadlines and flushing.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// attackPage is a page on another origin that tries to drive the
+// playground at TARGET as a hostile site would, with the requests a
+// browser sends cross-origin without a preflight: model uploads as
+// multipart fetches and as a form submitted into a hidden frame, a CSV as
+// text/plain, a session as a text/plain beacon. It sets window.attackDone
+// when its fetches have been sent.
+const attackPage = `<!doctype html>
+<html><body>
+<iframe name="sink" style="display:none"></iframe>
+<form id="f" method="post" enctype="multipart/form-data" action="TARGET/api/model" target="sink">
+<input type="file" name="model" id="file"></form>
+<script>
+const target = 'TARGET';
+const model = Uint8Array.from(atob('MODEL'), c => c.charCodeAt(0));
+(async () => {
+  const sent = [];
+  for (let i = 0; i < UPLOADS; i++) {
+    const form = new FormData();
+    form.append('model', new Blob([model]), 'm.kiso');
+    sent.push(fetch(target + '/api/model', {method: 'POST', mode: 'no-cors', body: form}));
+  }
+  sent.push(fetch(target + '/api/csv', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'}, body: '0,0,0\n1,1,1\n'}));
+  sent.push(fetch(target + '/api/session', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'}, body: '{}'}));
+  navigator.sendBeacon(target + '/api/session', new Blob(['{}'], {type: 'text/plain'}));
+  const dt = new DataTransfer();
+  dt.items.add(new File([model], 'm.kiso'));
+  document.getElementById('file').files = dt.files;
+  document.getElementById('f').submit();
+  await Promise.allSettled(sent);
+  window.attackDone = true;
+})();
+</script></body></html>`
+
+// TestBrowserCrossOriginRefused opens the playground in a real browser,
+// then navigates the tab to a page served from another loopback port
+// (another origin) that tries to start sessions by uploading models, to
+// post a CSV and to create a session. The server must refuse every one of
+// those requests, hold no new session, and still take the real page's
+// own requests, down to the beacon that closes its session when the tab
+// leaves it.
+func TestBrowserCrossOriginRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: starts a browser")
+	}
+	ctx := browser(t)
+	pg := New(Options{LoopbackOnly: true})
+	rec := &recorder{h: pg}
+	srv := httptest.NewServer(rec)
+	defer func() { pg.Close(); srv.Close() }()
+
+	// A model file to upload, from a session closed again.
+	id := create(t, srv.URL, map[string]any{"data": "xor4"})
+	code, file := do(t, http.MethodGet, srv.URL+"/api/session/"+id+"/model.kiso", "", nil)
+	if code != http.StatusOK {
+		t.Fatalf("model.kiso: %d", code)
+	}
+	if code, body := do(t, http.MethodDelete, srv.URL+"/api/session/"+id, "", nil); code != http.StatusNoContent {
+		t.Fatalf("closing the session: %d %s", code, body)
+	}
+
+	const uploads = 5
+	page := strings.NewReplacer("TARGET", srv.URL, "MODEL", base64.StdEncoding.EncodeToString(file), "UPLOADS", strconv.Itoa(uploads)).Replace(attackPage)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	defer evil.Close()
+	if evil.URL == srv.URL {
+		t.Fatal("the two servers share an origin")
+	}
+
+	// The real page starts its session.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?data=xor4"), chromedp.WaitVisible(chromedp.ID("heat"))); err != nil {
+		t.Fatalf("opening the playground: %v", err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for pg.Sessions() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the page holds %d sessions, want 1", pg.Sessions())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	t0 := time.Now()
+	// The tab goes to the hostile page.
+	err := chromedp.Do(ctx, chromedp.Navigate(evil.URL+"/attack.html"),
+		chromedp.Poll[chromedp.Void]("window.attackDone === true", chromedp.WithPollingTimeout(15*time.Second)))
+	if err != nil {
+		t.Fatalf("running the hostile page: %v", err)
+	}
+	t.Logf("attack ran in %v", time.Since(t0))
+	fromEvil := func(r recorded) bool { return r.origin == evil.URL }
+	want := uploads + 4 // the fetched uploads, the CSV, the session by fetch and by beacon, the form
+	deadline = time.Now().Add(10 * time.Second)
+	for len(rec.seen(fromEvil)) < want && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	seen := rec.seen(fromEvil)
+	if len(seen) != want {
+		t.Errorf("the server saw %d requests from the hostile page, want %d: %v", len(seen), want, seen)
+	}
+	for _, r := range seen {
+		if r.status != http.StatusForbidden {
+			t.Errorf("%s %s from %s: %d, want 403", r.method, r.path, r.origin, r.status)
+		}
+	}
+	if n := pg.Sessions(); n != 0 {
+		t.Errorf("%d sessions after the hostile page, want 0 (the real page's closed, none started)", n)
+	}
+	// The real page's beacon closed its session when the tab left it.
+	closed := rec.seen(func(r recorded) bool { return strings.HasSuffix(r.path, "/close") && r.status == http.StatusNoContent })
+	if len(closed) != 1 {
+		t.Errorf("the real page's closing beacon: %v, want one 204", rec.seen(func(r recorded) bool { return strings.HasSuffix(r.path, "/close") }))
+	}
+	t.Logf("requests from the hostile page: %v (%v)", seen, time.Since(t0))
 }

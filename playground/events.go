@@ -31,6 +31,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	defer ss.detach(sub)
 	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // the stream lasts; see Server.ServeHTTP
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")

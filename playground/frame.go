@@ -62,7 +62,9 @@ type Metrics struct {
 // Timing is the time of one gradient of the loss on one batch, in
 // microseconds, by backpropagation and by central differences, and the
 // number of parameters (the numerical gradient evaluates the loss twice
-// per parameter).
+// per parameter). The numerical time is estimated from one forward pass
+// timed layer by layer, not measured by taking the gradient, whose cost
+// grows with the parameters (see learner.timeGradients).
 type Timing struct {
 	BackpropMicros  Num `json:"backprop_us"`
 	NumericalMicros Num `json:"numerical_us"`
@@ -70,12 +72,13 @@ type Timing struct {
 }
 
 // NetView describes the network: Sizes are the widths of its layers from
-// the 2 inputs to the classes, Activations those of the hidden layers,
+// the inputs (the features Inputs, Config.Features) to the classes, Activations those of the hidden layers,
 // and W[k] and B[k] the weights (row-major [Sizes[k], Sizes[k+1]]: W[k][i·out+j]
 // links neuron i of layer k to neuron j of layer k+1) and biases of the
 // k-th Linear layer, rounded to 4 significant digits.
 type NetView struct {
 	Sizes       []int      `json:"sizes"`
+	Inputs      []string   `json:"inputs"`
 	Activations []string   `json:"activations"`
 	W           [][]Weight `json:"w"`
 	B           [][]Weight `json:"b"`
@@ -120,7 +123,7 @@ func appendNum(b []byte, v float64, digits int) []byte {
 
 // netView returns the network's description with its current parameters.
 func netView(l *learner) NetView {
-	v := NetView{Sizes: []int{2}, Activations: make([]string, len(l.acts))}
+	v := NetView{Sizes: []int{len(l.cfg.Features)}, Inputs: l.cfg.Features, Activations: make([]string, len(l.acts))}
 	for i, f := range l.acts {
 		v.Activations[i] = f.String()
 	}

@@ -27,6 +27,8 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("DELETE /api/session/{id}", s.handleClose)
 	m.HandleFunc("POST /api/model", s.handleUpload)
 	m.HandleFunc("POST /api/csv", s.handleCSV)
+	m.HandleFunc("GET /api/digits", s.handleDigitInfo)
+	m.HandleFunc("POST /api/digits/predict", s.handleDigitPredict)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no API endpoint %s %s", r.Method, r.URL.Path))
 	})
@@ -42,6 +44,13 @@ type Info struct {
 	Optimizers  []string `json:"optimizers"`
 	Inits       []string `json:"inits"`
 	TickMillis  float64  `json:"tick_ms"`
+	// Presets are configurations the page offers in one click, by name:
+	// "tutorial" is TutorialConfig.
+	Presets map[string]Config `json:"presets"`
+	// Features are the input features a network may take (FeatureNames).
+	Features []string `json:"features"`
+	// RegressionSets are the data sets of a regression.
+	RegressionSets []string `json:"regression_sets"`
 }
 
 func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
@@ -55,13 +64,16 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 		acts = append(acts, f.String())
 	}
 	writeJSON(w, http.StatusOK, Info{
-		Limits:      s.opts.Limits,
-		Default:     DefaultConfig(),
-		DataSets:    append([]string{"xor4"}, data.ToyNames()...),
-		Activations: acts,
-		Optimizers:  optim.Names(),
-		Inits:       []string{"xavier", "he", "1", "0.1", "0.01"},
-		TickMillis:  float64(s.opts.Tick) / float64(time.Millisecond),
+		Limits:         s.opts.Limits,
+		Default:        DefaultConfig(),
+		DataSets:       append([]string{"xor4"}, data.ToyNames()...),
+		Activations:    acts,
+		Optimizers:     optim.Names(),
+		Inits:          []string{"xavier", "he", "1", "0.1", "0.01"},
+		TickMillis:     float64(s.opts.Tick) / float64(time.Millisecond),
+		Presets:        map[string]Config{"tutorial": TutorialConfig()},
+		Features:       FeatureNames,
+		RegressionSets: RegressionSets,
 	})
 }
 
@@ -96,9 +108,9 @@ func (s *Server) readConfig(w http.ResponseWriter, r *http.Request) (Config, err
 	if err := needJSON(r); err != nil {
 		return Config{}, err
 	}
-	bodyDeadline(w)
-	cfg, err := DecodeConfig(http.MaxBytesReader(w, r.Body, s.opts.Limits.MaxBody), s.opts.Limits)
-	return cfg, bodyError(err, s.opts.Limits.MaxBody)
+	body := s.body(w, r, s.opts.Limits.MaxBody)
+	cfg, err := DecodeConfig(body, s.opts.Limits)
+	return cfg, body.check(err)
 }
 
 // session returns the session named by the request's path, or writes a
@@ -125,10 +137,36 @@ func (s *Server) handleControl(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	s.reply(w, r, ss, func(st *state) (any, error) {
-		err := st.control(c)
-		return map[string]any{"step": st.l.steps, "playing": st.playing}, err
-	})
+	// The steps of "step" are taken in slices, each a command of the
+	// session, so that the session serves its other requests and frames in
+	// between; they stop when the client goes away (r's context), the
+	// session or the server ends (do's errEnded), or another control action
+	// comes (see state.steps).
+	gen, left, first := 0, 0, true
+	var out any
+	for first || left > 0 {
+		err := ss.do(r.Context(), func(st *state) error {
+			if first {
+				if err := st.control(c); err != nil {
+					return err
+				}
+				if c.Action == "step" {
+					gen, left = st.controls, max(c.Steps, 1)
+				}
+			}
+			if left > 0 {
+				st.steps(&left, gen)
+			}
+			out = map[string]any{"step": st.l.steps, "playing": st.playing}
+			return nil
+		})
+		if err != nil {
+			writeError(w, statusOf(err), err)
+			return
+		}
+		first = false
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {

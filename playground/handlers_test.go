@@ -231,7 +231,7 @@ func TestPoints(t *testing.T) {
 		t.Fatalf("add: %d %s", code, body)
 	}
 	f := s.until(t, 2*time.Second, "the new point", func(f Frame) bool { return f.Points != nil })
-	if len(f.Points) != 5 || f.Points[4] != (Point{0.5, 0.5, 2, false}) {
+	if len(f.Points) != 5 || f.Points[4] != (Point{0.5, 0.5, 2, false, 0}) {
 		t.Errorf("points after adding one of class 2: %v", f.Points)
 	}
 	if f.Classes != 3 || len(f.Net.Sizes) == 0 || f.Net.Sizes[len(f.Net.Sizes)-1] != 3 {
@@ -412,7 +412,7 @@ func TestCSVUpload(t *testing.T) {
 	var r CSVPoints
 	json.Unmarshal(body, &r)
 	// Each column maps its range onto [-5, 5]; labels in sorted order.
-	want := []Point{{-5, -5, 1, false}, {-5.0 / 3, -5.0 / 3, 2, false}, {5.0 / 3, 5.0 / 3, 1, false}, {5, 5, 0, false}}
+	want := []Point{{-5, -5, 1, false, 0}, {-5.0 / 3, -5.0 / 3, 2, false, 0}, {5.0 / 3, 5.0 / 3, 1, false, 0}, {5, 5, 0, false, 0}}
 	tests := 0
 	for i, p := range r.Points {
 		w := want[i]

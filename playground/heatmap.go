@@ -2,6 +2,7 @@ package playground
 
 import (
 	"math"
+	"strings"
 
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/tensor"
@@ -20,6 +21,10 @@ const (
 type heatmaps struct {
 	lo, hi float64
 	grid   *tensor.Tensor[float64] // [heatSide², 2] cell centres, row 0 at the top
+	// feats holds the grid's features (Config.Features) when they are
+	// not the coordinates themselves, for featsOf.
+	feats   *tensor.Tensor[float64]
+	featsOf string
 
 	// Class and Conf hold, for every heatmap cell (row-major, top row
 	// first), the predicted class and its probability scaled to 0..255.
@@ -52,6 +57,12 @@ func newHeatmaps(lo, hi float64) *heatmaps {
 func (h *heatmaps) update(l *learner) {
 	h.neurons = h.neurons[:0]
 	y := h.grid
+	if fs := l.cfg.Features; !plainFeatures(fs) {
+		if key := strings.Join(fs, ","); h.featsOf != key {
+			h.feats, h.featsOf = featurize(h.feats, fs, h.grid.Data, heatSide*heatSide), key
+		}
+		y = h.feats
+	}
 	for _, layer := range l.net.Layers {
 		y = layer.Forward(y, false)
 		if a, ok := layer.(*nn.Activation[float64]); ok {
@@ -65,6 +76,10 @@ func (h *heatmaps) update(l *learner) {
 	h.probs = append(h.probs[:0], y.Data...)
 	h.class = resize(h.class, n)
 	h.conf = resize(h.conf, n)
+	if k == 1 {
+		h.regression()
+		return
+	}
 	for i := range n {
 		row := h.probs[i*k : (i+1)*k]
 		softmaxInPlace(row)
@@ -80,6 +95,22 @@ func (h *heatmaps) update(l *learner) {
 	for c := range k {
 		h.neurons = appendThumb(h.neurons, h.probs, k, c, func(p float64) float64 { return 2*p - 1 })
 	}
+}
+
+// regression fills the heatmap of a regression from its output, h.probs
+// (one value per cell): the colour of class 1 (blue) where the value is
+// positive and of class 0 (orange) elsewhere, as strong as |value| (1 and
+// more at full strength), and the output neuron's thumbnail the value
+// clipped to [-1, 1].
+func (h *heatmaps) regression() {
+	for i, v := range h.probs {
+		h.class[i] = 0
+		if v > 0 {
+			h.class[i] = 1
+		}
+		h.conf[i] = toByte(min(math.Abs(v), 1))
+	}
+	h.neurons = appendThumb(h.neurons, h.probs, 1, 0, func(v float64) float64 { return min(max(v, -1), 1) })
 }
 
 // appendNeurons appends the thumbnail of every column (neuron) of the

@@ -12,7 +12,7 @@ import (
 func TestHeatmapMatchesNetwork(t *testing.T) {
 	c := DefaultConfig()
 	c.Data = "custom"
-	c.Custom = []Point{{0, 0, 0, false}, {1, 1, 1, false}, {2, -1, 2, false}}
+	c.Custom = []Point{{0, 0, 0, false, 0}, {1, 1, 1, false, 0}, {2, -1, 2, false, 0}}
 	c.Layers = []Layer{{3, "relu"}, {2, "tanh"}}
 	l := mustLearner(t, c)
 	train(t, l, 50)

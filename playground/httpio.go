@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -19,8 +20,8 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := needJSON(r); err != nil {
 		return err
 	}
-	bodyDeadline(w)
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opts.Limits.MaxBody))
+	body := s.body(w, r, s.opts.Limits.MaxBody)
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
@@ -30,17 +31,51 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	} else {
 		err = jsonError(err)
 	}
-	return bodyError(err, s.opts.Limits.MaxBody)
+	return body.check(err)
 }
 
-// bodyTimeout is how long a client has to send a request body.
-const bodyTimeout = 30 * time.Second
+// bodyReader reads a request body of at most limit bytes and keeps the
+// first error of the connection, so that a parser's error that wraps it
+// (such as "read tcp 127.0.0.1:...: i/o timeout") can be replaced by a
+// message for the user.
+type bodyReader struct {
+	r       io.Reader
+	limit   int64
+	timeout time.Duration
+	err     error
+}
 
-// bodyDeadline gives the client bodyTimeout from now to send the request's
-// body, so that a slow sender cannot hold a handler for long. (A server
-// wide ReadTimeout would also cut the event streams.)
-func bodyDeadline(w http.ResponseWriter) {
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout)) // not every writer has deadlines
+// body returns r's body capped at limit bytes.
+func (s *Server) body(w http.ResponseWriter, r *http.Request, limit int64) *bodyReader {
+	return &bodyReader{r: http.MaxBytesReader(w, r.Body, limit), limit: limit, timeout: s.opts.BodyTimeout}
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// check returns err, the error of parsing the body, unless reading the
+// body failed: then a 413 that says the limit for a body too large, a 408
+// for one that did not arrive in time, and a 400 for a broken connection.
+func (b *bodyReader) check(err error) error {
+	if err == nil {
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(b.err, &mbe):
+		return &httpError{http.StatusRequestEntityTooLarge, fmt.Errorf("request body too large: at most %d bytes", b.limit)}
+	case errors.As(b.err, &ne) && ne.Timeout(), errors.Is(b.err, os.ErrDeadlineExceeded):
+		return &httpError{http.StatusRequestTimeout, fmt.Errorf("the request body did not arrive within %v", b.timeout)}
+	case b.err != nil:
+		return errors.New("the request body was cut off")
+	}
+	return err
 }
 
 // httpError is an error with its HTTP status.
@@ -68,15 +103,6 @@ func statusOf(err error) int {
 		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
-}
-
-// bodyError turns a body over the limit into a 413 that says the limit.
-func bodyError(err error, limit int64) error {
-	var mbe *http.MaxBytesError
-	if err != nil && (errors.As(err, &mbe) || strings.Contains(err.Error(), "request body too large")) {
-		return &httpError{http.StatusRequestEntityTooLarge, fmt.Errorf("request body too large: at most %d bytes", limit)}
-	}
-	return err
 }
 
 // needJSON requires a JSON content type: besides telling the client what

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/optim"
 	"github.com/kiso-go/kiso/tensor"
 )
 
@@ -121,7 +122,7 @@ func TestL1(t *testing.T) {
 	w := nn.NewParam("w", tensor.FromSlice([]float64{-2, 0, 3}), true)
 	b := nn.NewParam("b", tensor.FromSlice([]float64{-1, 1}), false)
 	w.Grad.Fill(1)
-	addL1([]*nn.Param[float64]{w, b}, 0.5)
+	optim.AddL1([]*nn.Param[float64]{w, b}, 0.5)
 	if got := w.Grad.Data; got[0] != 0.5 || got[1] != 1 || got[2] != 1.5 {
 		t.Errorf("weight gradient %v after L1 0.5, want [0.5 1 1.5]", got)
 	}
@@ -195,7 +196,7 @@ func TestMakePoints(t *testing.T) {
 }
 
 func TestPointEdit(t *testing.T) {
-	pts := []Point{{0, 0, 0, false}, {1, 1, 1, false}}
+	pts := []Point{{0, 0, 0, false, 0}, {1, 1, 1, false, 0}}
 	lim := DefaultLimits
 	got, err := PointEdit{Action: "remove", X: 0.6, Y: 0.6, Radius: 1}.apply(pts, lim)
 	if err != nil || len(got) != 1 || got[0] != pts[0] {
@@ -206,7 +207,7 @@ func TestPointEdit(t *testing.T) {
 		t.Errorf("remove far from every point removed one: %v", got)
 	}
 	got, _ = PointEdit{Action: "add", X: 2, Y: 3, Label: 1, Test: true}.apply(pts, lim)
-	if len(got) != 3 || got[2] != (Point{2, 3, 1, true}) || len(pts) != 2 {
+	if len(got) != 3 || got[2] != (Point{2, 3, 1, true, 0}) || len(pts) != 2 {
 		t.Errorf("add: %v (input now %v)", got, pts)
 	}
 	for _, e := range []PointEdit{

@@ -34,17 +34,20 @@ func (st *state) modelFile() ([]byte, error) {
 	seed := uint64(c.Seed)
 	info := model.Info{
 		Dataset:      c.Data,
-		Classes:      st.l.classes,
+		Classes:      st.l.classes, // 0 (a regression) below
 		Optimizer:    c.Optimizer,
 		LearningRate: c.LR,
 		Seed:         &seed,
 		Extra:        map[string]string{extraConfig: string(cfgJSON), extraSteps: strconv.Itoa(st.l.steps)},
 	}
+	if c.Problem == "regression" {
+		info.Classes = 0
+	}
 	if m := st.testM; m != nil && float64(m.Accuracy) == float64(m.Accuracy) {
 		info.Accuracy = float64(m.Accuracy)
 	}
 	var b bytes.Buffer
-	if err := model.SaveWriter(&b, st.l.net, st.l.spec, info); err != nil {
+	if err := model.SaveWriter(&b, st.l.net, info); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -81,22 +84,19 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 // the step count stored in the file, with a fresh optimizer; its reset
 // goes back to step 0 and the seed's initial weights.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
-	lim := s.opts.Limits
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		writeError(w, http.StatusUnsupportedMediaType, errors.New("send the model as multipart/form-data with the file in the part \"model\""))
 		return
 	}
-	bodyDeadline(w)
-	body := http.MaxBytesReader(w, r.Body, lim.MaxModelBody+lim.MaxBody)
-	file, base, err := readUpload(body, params["boundary"], lim)
-	if err = bodyError(err, lim.MaxModelBody+lim.MaxBody); err != nil {
-		writeError(w, statusOf(err), err)
+	done := s.startUpload(w)
+	if done == nil {
 		return
 	}
-	cfg, l, err := fromModel(file, base, lim)
+	defer done()
+	cfg, l, err := s.readModel(w, r, params["boundary"])
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		writeError(w, statusOf(err), err)
 		return
 	}
 	ss, err := s.start(cfg, l)
@@ -105,6 +105,18 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, Created{ID: ss.id, Config: cfg})
+}
+
+// readModel reads and parses the uploaded model of r, a multipart body
+// with the given boundary.
+func (s *Server) readModel(w http.ResponseWriter, r *http.Request, boundary string) (Config, *learner, error) {
+	lim := s.opts.Limits
+	body := s.body(w, r, lim.MaxModelBody+lim.MaxBody)
+	file, base, err := readUpload(body, boundary, lim)
+	if err = body.check(err); err != nil {
+		return Config{}, nil, err
+	}
+	return fromModel(file, base, lim)
 }
 
 // readUpload reads the parts "model" (at most lim.MaxModelBody bytes) and
@@ -151,10 +163,6 @@ func fromModel(file []byte, base *Config, lim Limits) (Config, *learner, error) 
 	if err != nil {
 		return Config{}, nil, fmt.Errorf("the model file: %w", err)
 	}
-	layers, classes, err := playgroundLayers(m.Spec, lim)
-	if err != nil {
-		return Config{}, nil, fmt.Errorf("the model cannot be shown here: %w", err)
-	}
 	cfg := DefaultConfig()
 	if base != nil {
 		cfg = *base
@@ -165,6 +173,10 @@ func fromModel(file []byte, base *Config, lim Limits) (Config, *learner, error) 
 			return Config{}, nil, fmt.Errorf("the model's playground configuration: %w", err)
 		}
 		cfg = c
+	}
+	layers, classes, err := playgroundLayers(m.Spec, lim, len(cfg.Features), cfg.Problem == "regression")
+	if err != nil {
+		return Config{}, nil, fmt.Errorf("the model cannot be shown here: %w", err)
 	}
 	cfg.Layers = layers
 	if err := cfg.Validate(lim); err != nil {
@@ -181,26 +193,31 @@ func fromModel(file []byte, base *Config, lim Limits) (Config, *learner, error) 
 	if err != nil {
 		return Config{}, nil, err
 	}
-	if n, err := strconv.Atoi(m.Info.Extra[extraSteps]); err == nil && n >= 0 {
-		l.steps = n // the step count goes on; the optimizer's state starts afresh
+	if s, ok := m.Info.Extra[extraSteps]; ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || n > MaxSteps {
+			return Config{}, nil, fmt.Errorf("the model's step count %.40q: want a whole number from 0 to %d", s, int64(MaxSteps))
+		}
+		l.steps = int(n) // the step count goes on; the optimizer's state starts afresh
 	}
 	return cfg, l, nil
 }
 
 // playgroundLayers returns the hidden layers and the number of classes of
-// a network the playground can show and train: Linear layers from 2 inputs
-// to 2 or more outputs, an activation after each but the last, within lim.
-func playgroundLayers(spec nn.Spec, lim Limits) ([]Layer, int, error) {
+// a network the playground can show and train: Linear layers from inputs
+// inputs (the configuration's features) to 2 or more outputs, an
+// activation after each but the last, within lim.
+func playgroundLayers(spec nn.Spec, lim Limits, inputs int, regression bool) ([]Layer, int, error) {
 	ls := spec.Layers
-	if len(ls) == 0 || len(ls)%2 == 0 {
+	if spec.Arch != "" || len(ls) == 0 || len(ls)%2 == 0 {
 		return nil, 0, errors.New("want linear layers with an activation between each two")
 	}
 	var layers []Layer
-	in := 2
+	in := inputs
 	for i := 0; i < len(ls); i += 2 {
-		lin := ls[i]
-		if lin.Type != "linear" {
-			return nil, 0, fmt.Errorf("layer %d is %s, want linear", i, lin.Type)
+		lin, ok := ls[i].(nn.LinearSpec)
+		if !ok {
+			return nil, 0, fmt.Errorf("layer %d is %s, want linear", i, ls[i].Type())
 		}
 		if lin.In != in {
 			return nil, 0, fmt.Errorf("layer %d has %d inputs, want %d", i, lin.In, in)
@@ -209,11 +226,17 @@ func playgroundLayers(spec nn.Spec, lim Limits) ([]Layer, int, error) {
 		if i+1 == len(ls) {
 			break
 		}
-		act := ls[i+1].Type
-		if _, err := nn.ParseFunc(act); err != nil {
+		act := ls[i+1].Type()
+		if _, ok := ls[i+1].(nn.ActivationSpec); !ok {
 			return nil, 0, fmt.Errorf("layer %d is %s, want an activation", i+1, act)
 		}
 		layers = append(layers, Layer{Neurons: lin.Out, Activation: act})
+	}
+	if regression {
+		if in != 1 {
+			return nil, 0, fmt.Errorf("%d outputs, want 1 for a regression", in)
+		}
+		return layers, 1, nil
 	}
 	if in < 2 || in > lim.MaxClasses {
 		return nil, 0, fmt.Errorf("%d outputs, want 2 to %d classes", in, lim.MaxClasses)

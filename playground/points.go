@@ -29,6 +29,8 @@ func makePoints(c *Config) ([]Point, error) {
 	switch c.Data {
 	case "custom":
 		return append([]Point(nil), c.Custom...), nil
+	case "plane", "waves":
+		return regressionPoints(c.Data, c.Points, c.Noise, c.TestRatio, newRand(c.Seed, streamData)), nil
 	case "xor4":
 		xs := data.XOR[float64]()
 		pts := make([]Point, xs.Len())
@@ -56,9 +58,10 @@ func makePoints(c *Config) ([]Point, error) {
 }
 
 // toSets returns the training and test sets of pts with classes classes:
-// X [n, 2], Y [n] class indices. The test set is nil when no point is a
-// test point.
-func toSets(pts []Point, classes int) (train, test *data.Set[float64]) {
+// X [n, len(feats)] the features feats of each point, Y [n] class
+// indices, or [n, 1] the points' values if classes is 1 (a regression).
+// The test set is nil when no point is a test point.
+func toSets(pts []Point, classes int, feats []string) (train, test *data.Set[float64]) {
 	var tr, te []Point
 	for _, p := range pts {
 		if p.Test {
@@ -67,18 +70,26 @@ func toSets(pts []Point, classes int) (train, test *data.Set[float64]) {
 			tr = append(tr, p)
 		}
 	}
-	return toSet(tr, classes), toSet(te, classes)
+	return toSet(tr, classes, feats), toSet(te, classes, feats)
 }
 
-func toSet(pts []Point, classes int) *data.Set[float64] {
+func toSet(pts []Point, classes int, feats []string) *data.Set[float64] {
 	if len(pts) == 0 {
 		return nil
 	}
-	s := &data.Set[float64]{X: tensor.New[float64](len(pts), 2), Y: tensor.New[float64](len(pts)), Classes: classes}
-	for i, p := range pts {
-		s.X.Data[2*i], s.X.Data[2*i+1] = p.X, p.Y
-		s.Y.Data[i] = float64(p.Label)
+	xy := make([]float64, 2*len(pts))
+	s := &data.Set[float64]{Y: tensor.New[float64](len(pts)), Classes: classes}
+	if classes == 1 {
+		s.Y, s.Classes = tensor.New[float64](len(pts), 1), 0
 	}
+	for i, p := range pts {
+		xy[2*i], xy[2*i+1] = p.X, p.Y
+		s.Y.Data[i] = float64(p.Label)
+		if classes == 1 {
+			s.Y.Data[i] = p.Value
+		}
+	}
+	s.X = featurize(nil, feats, xy, len(pts))
 	return s
 }
 
@@ -109,7 +120,7 @@ func (e PointEdit) apply(pts []Point, lim Limits) ([]Point, error) {
 		if len(pts) >= lim.MaxPoints {
 			return nil, fmt.Errorf("too many points: at most %d allowed", lim.MaxPoints)
 		}
-		return append(append(make([]Point, 0, len(pts)+1), pts...), Point{e.X, e.Y, e.Label, e.Test}), nil
+		return append(append(make([]Point, 0, len(pts)+1), pts...), Point{X: e.X, Y: e.Y, Label: e.Label, Test: e.Test}), nil
 	case "remove":
 		if !(e.Radius > 0) || !isFinite(e.Radius) {
 			return nil, fmt.Errorf("radius %v: must be a positive number", e.Radius)

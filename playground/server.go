@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,10 +30,19 @@ type Options struct {
 	// DetachGrace ends a session this long after its last event stream
 	// closed (10 seconds by default), time enough for a page to reconnect.
 	DetachGrace time.Duration
+	// BodyTimeout is how long a client has to send a request, body
+	// included, counted from when its handler starts (30 seconds by
+	// default); a request still arriving then is answered and its
+	// connection closed. Event streams are exempt.
+	BodyTimeout time.Duration
 	// LoopbackOnly rejects requests whose Host header is not a loopback
 	// name (localhost, 127.0.0.1, [::1]), which keeps web pages elsewhere
 	// from reaching a server on the loopback interface by DNS rebinding.
 	LoopbackOnly bool
+	// Digits, if set, is the model the digit page (/digits.html) runs on
+	// what the reader draws (kiso serve --model); without it the page says
+	// how to start the server with one.
+	Digits *DigitModel
 	// Logf, if set, receives the server's internal errors (panics with
 	// their stacks). The package never prints.
 	Logf func(format string, args ...any)
@@ -43,6 +53,7 @@ const (
 	DefaultTick        = 33 * time.Millisecond
 	DefaultIdleTimeout = 30 * time.Minute
 	DefaultDetachGrace = 10 * time.Second
+	DefaultBodyTimeout = 30 * time.Second
 )
 
 // trainShare is the fraction of the machine's cores that playing sessions
@@ -74,6 +85,9 @@ type Server struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	playing atomic.Int64 // sessions playing, sharing the training budget
+	// uploads holds a token for each upload being read and parsed
+	// (Limits.MaxUploads).
+	uploads chan struct{}
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -87,6 +101,7 @@ func New(opts Options) *Server {
 	for _, f := range []struct{ v, d *int }{
 		{&lim.MaxSessions, &def.MaxSessions}, {&lim.MaxLayers, &def.MaxLayers},
 		{&lim.MaxNeurons, &def.MaxNeurons}, {&lim.MaxPoints, &def.MaxPoints}, {&lim.MaxClasses, &def.MaxClasses},
+		{&lim.MaxUploads, &def.MaxUploads},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.d
@@ -108,7 +123,10 @@ func New(opts Options) *Server {
 	if opts.DetachGrace <= 0 {
 		opts.DetachGrace = DefaultDetachGrace
 	}
-	s := &Server{opts: opts, sessions: map[string]*session{}}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = DefaultBodyTimeout
+	}
+	s := &Server{opts: opts, sessions: map[string]*session{}, uploads: make(chan struct{}, lim.MaxUploads)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.mux = s.routes()
 	return s
@@ -129,9 +147,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, fmt.Errorf("host %q: this server answers only to localhost, 127.0.0.1 and [::1]", r.Host))
 		return
 	}
+	if changes(r.Method) {
+		if err := sameOrigin(r); err != nil {
+			writeError(w, statusOf(err), err)
+			return
+		}
+	}
+	// Every request, body included, must arrive within BodyTimeout, even
+	// one whose handler never reads its body: the server reads what is left
+	// of it after the handler. (A ReadTimeout of the http.Server would do
+	// the same, but would also cut the event streams, which clear this
+	// deadline.)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.BodyTimeout)) // not every writer has deadlines
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin: the page's own requests carry its origin (with
+	// no-referrer a beacon's Origin is "null"); other sites get nothing.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	s.mux.ServeHTTP(w, r)
 }
@@ -231,6 +263,24 @@ func (s *Server) logf(format string, args ...any) {
 	if s.opts.Logf != nil {
 		s.opts.Logf(format, args...)
 	}
+}
+
+// UploadRetryAfter is the Retry-After, in seconds, of an upload refused
+// because Limits.MaxUploads others are being read.
+const UploadRetryAfter = 2
+
+// startUpload takes one of the Limits.MaxUploads upload slots and returns
+// the function that gives it back; if none is free it answers 503 with a
+// Retry-After and returns nil.
+func (s *Server) startUpload(w http.ResponseWriter) (done func()) {
+	select {
+	case s.uploads <- struct{}{}:
+		return func() { <-s.uploads }
+	default:
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(UploadRetryAfter))
+	writeError(w, http.StatusServiceUnavailable, fmt.Errorf("busy: %d uploads are being read, the most at once; try again in %d seconds", s.opts.Limits.MaxUploads, UploadRetryAfter))
+	return nil
 }
 
 // newID returns a random session id of 32 hex digits: unguessable, so that

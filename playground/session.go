@@ -89,9 +89,10 @@ type state struct {
 	l    *learner
 	heat *heatmaps
 
-	playing bool
-	err     string // why training stopped, for the page
-	panics  int
+	playing  bool
+	controls int    // control actions so far; a newer one stops a step request
+	err      string // why training stopped, for the page
+	panics   int
 
 	subs       map[*subscriber]bool
 	lastActive time.Time // last command or attach

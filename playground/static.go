@@ -2,9 +2,11 @@ package playground
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
+	"unicode/utf8"
 )
 
 // web holds the page: plain HTML, CSS and JavaScript modules, no build
@@ -28,6 +30,12 @@ func staticHandler() http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			writeError(w, http.StatusMethodNotAllowed, fmt.Errorf("method %s not allowed for the page", r.Method))
+			return
+		}
+		// A path that is not valid UTF-8 (such as an overlong encoding of
+		// "/") names no file; the file system would call it invalid, a 500.
+		if !utf8.ValidString(r.URL.Path) {
+			writeError(w, http.StatusNotFound, errors.New("no such page"))
 			return
 		}
 		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)

@@ -9,6 +9,8 @@
 // After seeding, [MT.Norm] matches np.random.randn (the legacy polar method,
 // with its cached second value), [MT.Float64] matches np.random.random_sample
 // and random.random, and [MT.Below] matches Python's random.randrange(n).
+// [MT.Randint] and [MT.NumpyShuffle] match numpy's legacy np.random.randint
+// and np.random.shuffle.
 //
 // An MT is not safe for concurrent use. Its whole state can be saved and
 // restored with MarshalBinary and UnmarshalBinary, so an interrupted run can

@@ -68,7 +68,7 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 //go:noescape
 func sgemmT2x32(k int, a *float32, lda int, b *float32, bs int, out *float32)
 
-// sgemvRow is the AVX2/FMA row kernel of gemvRows (see gemm_amd64.s).
+// sgemvRow is the AVX2/FMA row kernel of rows (gemm_rows.go; see gemm_amd64.s).
 //
 //go:noescape
 func sgemvRow(k int, a, b *float32, ldb int, c *float32, mask *int32)

@@ -198,7 +198,7 @@ dgemm6x8_store:
 
 // func sgemvRow(k int, a, b *float32, ldb int, c *float32, mask *int32)
 //
-// The row kernel of gemvRows: c[j] += Σ_p a[p]·b[p·ldb+j] for the columns
+// The row kernel of rows (gemm_rows.go): c[j] += Σ_p a[p]·b[p·ldb+j] for the columns
 // j < 32 that mask (32 int32, -1 for a column to compute, 0 to leave)
 // selects, with b read in place (masked loads never touch the columns left
 // out). Each column is accumulated in a register from 0 with one fused

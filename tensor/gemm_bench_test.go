@@ -10,7 +10,8 @@ import (
 // BenchmarkGemm reports GFLOP/s (2·m·n·k per product) for square sizes and
 // for the shapes of an MNIST MLP's first Linear layer (784 to 50 or 100)
 // with batch 100: forward x·W (xW), and backward xᵀ·dy (dW) and dy·Wᵀ
-// (dx); the names give the sizes of the product's factors.
+// (dx), and SimpleConvNet's weight gradient of one image (cnn_dW); the
+// names give the sizes of the product's factors.
 func BenchmarkGemm(b *testing.B) {
 	type shape struct {
 		name           string
@@ -27,6 +28,9 @@ func BenchmarkGemm(b *testing.B) {
 			shape{fmt.Sprintf("mnist_dW_784x100x%d", h), 784, h, 100, true, false},  // xᵀ·dy
 			shape{fmt.Sprintf("mnist_dx_100x%dx784", h), 100, 784, h, false, true})  // dy·Wᵀ
 	}
+	// SimpleConvNet's convolution (30 filters of 1×5×5 over 24×24 outputs):
+	// the weight gradient dy·colsᵀ of one image.
+	shapes = append(shapes, shape{"cnn_dW_30x576x25", 30, 25, 576, false, true})
 	for _, s := range shapes {
 		b.Run("f64/"+s.name, func(b *testing.B) { benchGemm[float64](b, s.m, s.n, s.k, s.transA, s.transB) })
 		b.Run("f32/"+s.name, func(b *testing.B) { benchGemm[float32](b, s.m, s.n, s.k, s.transA, s.transB) })

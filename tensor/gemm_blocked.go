@@ -52,7 +52,8 @@ type kernel[E float32 | float64] struct {
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
 // blocking, a micro-kernel (SIMD where the CPU has it, see kernels) and,
-// for large products, two goroutines.
+// for large products, goroutines: up to 2·GOMAXPROCS chunks of whole tiles
+// along the longer side of c.
 //
 // Rounding: each element is the sum over p in increasing order, cut into
 // runs of at most blockKC terms of nearly equal length (a function of k
@@ -263,7 +264,8 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 					p.packA(pa, ic+fullA, mc-fullA, pc, kc)
 				}
 				for jr := 0; jr < nc; jr += nr {
-					bp, bs := p.b, p.ldb
+					var bp []E
+					bs := p.ldb
 					if jr < fullB {
 						bp = p.b[pc*p.ldb+jc+jr:]
 					} else {
@@ -417,6 +419,10 @@ func (p *part[E]) packB(dst []E, pc, kc, jc, nc int) {
 		w := min(nr, nc-jr)
 		if w < nr {
 			clear(panel)
+		}
+		if p.transB && unsafe.Sizeof(E(0)) == 4 {
+			packT32(as[float32](panel), nr, as[float32](b[(jc+jr)*ldb+pc:]), ldb, w, kc)
+			continue
 		}
 		if p.transB {
 			for j := 0; j < w; j++ {

@@ -24,3 +24,11 @@ func ExampleExp() {
 	// Output:
 	// 4.4816890703380645 1.0986122886681098
 }
+
+// Kernels tells which matrix kernels the CPU selected; kiso version prints it.
+func ExampleKernels() {
+	k := tensor.Kernels()
+	fmt.Println(k == "avx2+fma" || k == "portable")
+	// Output:
+	// true
+}

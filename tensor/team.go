@@ -1,6 +1,8 @@
 package tensor
 
 import (
+	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -24,9 +26,40 @@ import (
 // A chunk's elements are computed by the same operations whoever runs it,
 // so the bits do not depend on the number of helpers or on timing.
 
-// spinFor is how long a helper waits, spinning, for the next chunk before
-// it sleeps.
-const spinFor = 200 * time.Microsecond
+// DefaultSpin is how long a helper of Parallel waits, spinning, for the
+// next chunk before it sleeps, unless the environment variable SpinEnv
+// says otherwise.
+const DefaultSpin = 200 * time.Microsecond
+
+// SpinEnv names the environment variable read at start-up that sets how
+// long Parallel's helpers spin: a Go duration ("50us", "1ms") or 0, which
+// makes them sleep as soon as they find no chunk (no spinning at all,
+// each product then wakes them). It changes the CPU time spent, never the
+// results. An unreadable value leaves DefaultSpin; Spin says why.
+const SpinEnv = "KISO_SPIN"
+
+// spinFor is the spin in effect, and spinErr why SpinEnv was ignored.
+var spinFor, spinErr = parseSpin(os.Getenv(SpinEnv))
+
+// parseSpin reads a value of SpinEnv; "" gives DefaultSpin.
+func parseSpin(v string) (time.Duration, error) {
+	if v == "" {
+		return DefaultSpin, nil
+	}
+	if v == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > time.Second {
+		return DefaultSpin, fmt.Errorf("tensor: %s=%q is not a duration from 0 to 1s (like 50us); spinning %v", SpinEnv, v, DefaultSpin)
+	}
+	return d, nil
+}
+
+// Spin returns how long Parallel's helpers spin for the next chunk before
+// they sleep, and, when the environment variable SpinEnv was set but could
+// not be read, an error saying so (the spin is then DefaultSpin).
+func Spin() (time.Duration, error) { return spinFor, spinErr }
 
 // Chunker is work cut into chunks that can run in any order, at the same
 // time, each touching memory that no other chunk writes.
@@ -116,7 +149,7 @@ func (h *helper) loop() {
 // or after sleeping until post wakes h.
 func (h *helper) wait() {
 	start := time.Now()
-	for i := 1; ; i++ {
+	for i := 1; spinFor > 0; i++ {
 		if h.box.Load() != nil {
 			return
 		}

@@ -20,6 +20,10 @@ type Config struct {
 	// DropLast skips the last batch of each epoch when it would be smaller
 	// than BatchSize.
 	DropLast bool
+	// FoldLone puts a last case that would make a batch of its own into
+	// the batch before it (data.Loader.FoldLone): batch normalization
+	// cannot train on a batch of one case.
+	FoldLone bool
 
 	// Seed seeds the generator that shuffles the training set at the start
 	// of every epoch, rng.NewNumpy(Seed), unless Rand is set.

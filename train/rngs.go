@@ -17,16 +17,16 @@ type RNGHolder interface {
 }
 
 // rngsOf returns the generators of net: its own if it is an RNGHolder,
-// otherwise, for an *nn.Sequential, those of its layers in order
-// (recursively).
+// otherwise, for an nn.Container (a Sequential, a composite module), those
+// of its children in order (recursively).
 func rngsOf[T tensor.Float](net nn.Layer[T]) []*rng.MT {
 	switch l := net.(type) {
 	case RNGHolder:
 		return l.RNGs()
-	case *nn.Sequential[T]:
+	case nn.Container[T]:
 		var out []*rng.MT
-		for _, sub := range l.Layers {
-			out = append(out, rngsOf(sub)...)
+		for _, c := range l.Children() {
+			out = append(out, rngsOf(c.Layer)...)
 		}
 		return out
 	}

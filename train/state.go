@@ -3,7 +3,6 @@ package train
 import (
 	"fmt"
 	"slices"
-	"unsafe"
 
 	"github.com/kiso-go/kiso/optim"
 	"github.com/kiso-go/kiso/rng"
@@ -73,15 +72,6 @@ type Partial struct {
 	Seconds float64
 }
 
-// dtype names T's underlying type.
-func dtype[T tensor.Float]() string {
-	var z T
-	if unsafe.Sizeof(z) == 4 {
-		return "float32"
-	}
-	return "float64"
-}
-
 // Snapshot returns the Trainer's State: the position reached, a copy of the
 // parameters, buffers, generator states and optimizer state, and the
 // history. Call it between steps (not from another goroutine during Fit).
@@ -89,7 +79,7 @@ func dtype[T tensor.Float]() string {
 // encode.
 func (t *Trainer[T]) Snapshot() (*State, error) {
 	s := &State{
-		DType: dtype[T](), Epoch: t.epoch, Step: t.step, GlobalStep: t.global,
+		DType: tensor.DTypeName[T](), Epoch: t.epoch, Step: t.step, GlobalStep: t.global,
 		Optimizer: t.opt.State(), Partial: t.run, History: *t.hist.Clone(),
 	}
 	var err error
@@ -165,7 +155,7 @@ func (t *Trainer[T]) Restore(s *State) error {
 
 // check returns the first reason s cannot be restored into t.
 func (t *Trainer[T]) check(s *State) error {
-	if want := dtype[T](); s.DType != want {
+	if want := tensor.DTypeName[T](); s.DType != want {
 		return fmt.Errorf("train: restore: the state holds %s parameters, the network is %s", s.DType, want)
 	}
 	switch {

@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"os"
 
 	"github.com/kiso-go/kiso/internal/atomicfile"
 	"github.com/kiso-go/kiso/internal/binenc"
+	"github.com/kiso-go/kiso/nn"
 )
 
 // stateMagic starts every encoded State; the byte after it is the format
@@ -66,8 +69,9 @@ var ErrChecksum = errors.New("checksum mismatch (the file is corrupt or truncate
 
 // UnmarshalBinary decodes a State written by MarshalBinary into s,
 // replacing its contents. It returns an error if data is not an encoded
-// State, is of another version, fails its checksum (wrapping ErrChecksum)
-// or is malformed; s is then unchanged.
+// State, is of another version, fails its checksum (wrapping ErrChecksum),
+// is malformed, or holds a NaN or infinite parameter or buffer (named); s is
+// then unchanged.
 func (s *State) UnmarshalBinary(data []byte) error {
 	st, err := decodeState(data)
 	if err != nil {
@@ -126,7 +130,10 @@ func decodeState(data []byte) (State, error) {
 	st.History.StepLosses = d.Floats()
 	st.Meta = d.Bytes()
 	d.Done()
-	return st, d.Err
+	if d.Err != nil {
+		return st, d.Err
+	}
+	return st, st.checkFinite()
 }
 
 // SaveState writes s to path atomically (internal/atomicfile): a crash
@@ -179,10 +186,41 @@ func decodeTensors(d *binenc.Decoder) []Tensor {
 		for j := range t.Shape {
 			t.Shape[j] = d.Int()
 		}
+		if d.Err == nil {
+			if err := checkShape(t.Shape); err != nil {
+				d.Fail("tensor %q: %v", t.Name, err)
+			}
+		}
 		t.Data = d.Floats()
 		if d.Err == nil && len(t.Data) != numel(t.Shape) {
 			d.Fail("tensor %q of shape %v holds %d elements", t.Name, t.Shape, len(t.Data))
 		}
 	}
 	return ts
+}
+
+// checkShape refuses a saved tensor's shape whose product of dimensions
+// overflows (2⁴⁰·2⁴⁰ wraps to 0 in 64 bits, which an empty tensor would
+// then match) or passes nn.MaxParams, the most values a network may hold,
+// before any data is read for it.
+func checkShape(shape []int) error {
+	var hi, n uint64 = 0, 1
+	for _, d := range shape {
+		hi, n = bits.Mul64(n, uint64(d))
+		if hi != 0 || n > math.MaxInt {
+			return fmt.Errorf("shape %v overflows", shape)
+		}
+		if n == 0 { // a zero dimension: the other dimensions' product must still not overflow
+			n = 1
+		}
+	}
+	for _, d := range shape {
+		if d > nn.MaxParams {
+			return fmt.Errorf("shape %v: dimension %d is more than nn.MaxParams (%d values)", shape, d, nn.MaxParams)
+		}
+	}
+	if p := numel(shape); p > nn.MaxParams {
+		return fmt.Errorf("shape %v holds %d values, more than nn.MaxParams (%d)", shape, p, nn.MaxParams)
+	}
+	return nil
 }

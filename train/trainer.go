@@ -34,6 +34,7 @@ type Trainer[T tensor.Float] struct {
 	opt    optim.Optimizer[T]
 	cfg    Config
 	params []*nn.Param[T]
+	one    *Step[T] // the training step, over params
 	rngs   []*rng.MT
 	bufs   []*nn.Buffer[T]
 	rand   *rng.MT   // shuffles the training set
@@ -71,8 +72,9 @@ func New[T tensor.Float](net nn.Layer[T], l loss.Loss[T], opt optim.Optimizer[T]
 	if r == nil {
 		r = rng.NewNumpy(cfg.Seed)
 	}
+	one := NewStep(net, l, opt)
 	return &Trainer[T]{
-		net: net, loss: l, opt: opt, cfg: cfg, params: net.Params(),
+		net: net, loss: l, opt: opt, cfg: cfg, params: one.Params(), one: one,
 		rngs: rngsOf(net), bufs: nn.BuffersOf(net), rand: r, lr: opt.LR(),
 	}
 }
@@ -135,7 +137,7 @@ func (t *Trainer[T]) Fit(ctx context.Context, trainSet, testSet *data.Set[T]) (*
 		return &t.hist, nil
 	}
 	ld := data.NewLoader(trainSet, t.cfg.BatchSize, t.rand)
-	ld.DropLast = t.cfg.DropLast
+	ld.DropLast, ld.FoldLone = t.cfg.DropLast, t.cfg.FoldLone
 	steps := ld.Len()
 	if steps == 0 {
 		return &t.hist, fmt.Errorf("train: %d training cases make no full batch of %d (DropLast is set)", trainSet.Len(), t.cfg.BatchSize)
@@ -247,30 +249,16 @@ func (t *Trainer[T]) endEpoch(ctx context.Context, start time.Time, trainSet, te
 	return nil
 }
 
-// backward runs dy back through the network for the parameter gradients.
-// Nothing reads the gradient with respect to the data, so a Sequential
-// network is told to skip it (nn.Sequential.NoInputGrad) for this pass;
-// the parameter gradients are the same bits either way.
-func (t *Trainer[T]) backward(dy *tensor.Tensor[T]) {
-	if s, ok := t.net.(*nn.Sequential[T]); ok && !s.NoInputGrad {
-		s.NoInputGrad = true
-		s.Backward(dy)
-		s.NoInputGrad = false
-		return
-	}
-	t.net.Backward(dy)
-}
-
-// trainStep runs one step on the batch x, y: forward in training mode,
-// loss, backward and the optimizer's update. It returns the batch's loss,
+// trainStep runs one step (Step) on the batch x, y: forward in training
+// mode, loss, backward and the optimizer's update, scoring the output in
+// between. It returns the batch's loss,
 // or an error wrapping ErrDiverged (before any update) if the loss is not
 // finite. In steady state it allocates nothing.
 func (t *Trainer[T]) trainStep(x, y *tensor.Tensor[T]) (float64, error) {
 	if t.cfg.Schedule != nil && t.cfg.SchedulePerStep {
 		optim.ApplySchedule(t.opt, t.cfg.Schedule, t.global)
 	}
-	out := t.net.Forward(x, true)
-	l := t.loss.Forward(out, y)
+	l, out := t.one.Forward(x, y)
 	if math.IsNaN(l) || math.IsInf(l, 0) {
 		return l, fmt.Errorf("%w: loss became %v at epoch %d, step %d", ErrDiverged, l, t.epoch+1, t.step+1)
 	}
@@ -284,9 +272,9 @@ func (t *Trainer[T]) trainStep(x, y *tensor.Tensor[T]) (float64, error) {
 	b := x.Rows()
 	t.run.LossSum += l * float64(b)
 	t.run.Seen += b
-	t.backward(t.loss.Backward())
+	t.one.Backward()
 	t.lr = t.opt.LR()
-	t.opt.Step(t.params)
+	t.one.Update()
 	t.step++
 	t.global++
 	if t.cfg.RecordSteps {

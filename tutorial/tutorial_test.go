@@ -131,7 +131,7 @@ print(' '.join(repr(float(v)) for v in vals))
 func TestMatchesTutorialProgram(t *testing.T) {
 	dir := anchorDir()
 	if dir == "" {
-		t.Skip("skipped: the tutorial's program (shared/anchors/seed_xor.py) is not beside the repository; set KISO_ANCHORS to its folder")
+		tools.Missing(t, "the tutorial's program (shared/anchors/seed_xor.py, beside the repository)", "set KISO_ANCHORS to its folder")
 	}
 	py := tools.Python(t, "numpy")
 	const steps = 3000

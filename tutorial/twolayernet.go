@@ -141,7 +141,7 @@ func (n *TwoLayerNet[T]) NumericalGradient(x, t *tensor.Tensor[T]) {
 	}
 	if x.Rows() == 1 && t.Rows() == 1 {
 		if f := n.fast(x, t); f != nil {
-			f.setCase(any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data)
+			f.setCase(tensor.AsFloat64(x.Data), tensor.AsFloat64(t.Data))
 			f.gradient()
 			return
 		}
@@ -159,7 +159,7 @@ func (n *TwoLayerNet[T]) Gradient(x, t *tensor.Tensor[T]) float64 {
 	}
 	if x.Rows() == 1 && t.Rows() == 1 {
 		if f := n.fast(x, t); f != nil {
-			f.forward(any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data)
+			f.forward(tensor.AsFloat64(x.Data), tensor.AsFloat64(t.Data))
 			f.backward(false, 0)
 			return f.crossEntropy()
 		}
@@ -189,7 +189,7 @@ func (n *TwoLayerNet[T]) Learn(ctx context.Context, x, t *tensor.Tensor[T], step
 	}
 	if x.Rank() == 2 && t.Rank() == 2 {
 		if f := n.fast(x, t); f != nil {
-			xd, td := any(x).(*tensor.Tensor[float64]).Data, any(t).(*tensor.Tensor[float64]).Data
+			xd, td := tensor.AsFloat64(x.Data), tensor.AsFloat64(t.Data)
 			if method == Numerical {
 				return f.learn(ctx, xd, td, steps, lr, pick, record)
 			}

@@ -8,6 +8,8 @@
 //	go run ./bench/mnist -dir DIR mlp    [-dtype float32] [-hidden 50] [-lr 0.1]
 //	go run ./bench/mnist -dir DIR cnn    [-steps 600]
 //	go run ./bench/mnist -dir DIR infer  [-n 20000]
+//	go run ./bench/mnist -dir DIR deep   [-steps 600]
+//	go run ./bench/mnist -dir DIR deepinfer
 //
 // mlp trains the 784-50-10 MLP (Normal(0.01) init, SGD, batch 100) for one
 // epoch of 600 steps and prints train_seconds and test_acc; cnn trains
@@ -15,7 +17,12 @@
 // sec_per_600_iters and test_acc (both also print cpu_seconds, the processor
 // time of the training, steadier than wall-clock time on a busy machine); infer prints the median latency in
 // microseconds of a single-sample forward pass of the MLP (us_per_sample),
-// as mnist_infer in compare.sh measures PyTorch's.
+// as mnist_infer in compare.sh measures PyTorch's. deep trains DeepConvNet
+// (He init, Adam 0.001, batch 100) for -steps steps and prints
+// sec_per_600_iters, cpu_seconds and test_acc, as cnn does; deepinfer
+// prints infer_seconds and cpu_seconds, one forward pass of the 10,000 test images through
+// an untrained DeepConvNet in batches of 100 (bench/deepconvnet_torch.py
+// measures both in PyTorch).
 package main
 
 import (
@@ -59,7 +66,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: mnist [flags] mlp|cnn|infer")
+		fmt.Fprintln(os.Stderr, "usage: mnist [flags] mlp|cnn|infer|deep|deepinfer")
 		os.Exit(2)
 	}
 	var err error
@@ -79,7 +86,7 @@ func main() {
 }
 
 func run[T tensor.Float](task, dir string, hidden int, lr float64, steps, n int) error {
-	conv := task == "cnn"
+	conv := task == "cnn" || task == "deep" || task == "deepinfer"
 	trainSet, testSet, err := data.LoadMNIST[T](dir, data.MNISTOptions{Flatten: !conv})
 	if err != nil {
 		return err
@@ -100,6 +107,26 @@ func run[T tensor.Float](task, dir string, hidden int, lr float64, steps, n int)
 			trainSet = trainSet.Subset(seq(m))
 		}
 		return fit(net, optim.NewAdam[T](0.001, 0.9, 0.999), trainSet, testSet, "sec_per_600_iters")
+	case "deep":
+		net, err := nn.Build[T](nn.DeepConvNet(), nn.He, rng.NewNumpy(1))
+		if err != nil {
+			return err
+		}
+		if m := steps * 100; m < trainSet.Len() {
+			trainSet = trainSet.Subset(seq(m))
+		}
+		return fit(net, optim.NewAdam[T](0.001, 0.9, 0.999), trainSet, testSet, "sec_per_600_iters")
+	case "deepinfer":
+		net, err := nn.Build[T](nn.DeepConvNet(), nn.He, rng.NewNumpy(1))
+		if err != nil {
+			return err
+		}
+		t0, cpu0 := time.Now(), cpuSeconds()
+		if _, err := train.Evaluate(context.Background(), net, &loss.SoftmaxCrossEntropy[T]{}, testSet, 100); err != nil {
+			return err
+		}
+		fmt.Printf("kiso infer_seconds=%.4f cpu_seconds=%.4f\n", time.Since(t0).Seconds(), cpuSeconds()-cpu0)
+		return nil
 	case "infer":
 		return infer(trainSet, testSet, hidden, lr, n)
 	}

@@ -14,6 +14,10 @@ import (
 
 func init() { extraCommands = append(extraCommands, newDataCmd) }
 
+// dataCommands are the subcommands of kiso data registered by other files'
+// init functions (one dataset a file).
+var dataCommands []func(stdout, stderr io.Writer) *cobra.Command
+
 // dataMNISTOptions are the flags of kiso data mnist.
 type dataMNISTOptions struct {
 	Dir     string
@@ -54,6 +58,9 @@ the files under data/). Files already cached and intact are kept.`,
 	f.BoolVar(&o.JSON, "json", false, "print a JSON object with the folder and the dataset's sizes")
 	f.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "give up after this long")
 	cmd.AddCommand(mnist)
+	for _, add := range dataCommands {
+		cmd.AddCommand(add(stdout, stderr))
+	}
 	return cmd
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/kiso-go/kiso/data"
+	"github.com/kiso-go/kiso/model"
 	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
 )
@@ -15,21 +17,24 @@ import (
 // dataOptions are the flags that choose and shape a dataset, shared by
 // kiso train and kiso eval.
 type dataOptions struct {
-	Data     string  // mnist, xor, circle, gauss, spiral, csv:PATH
-	Limit    int     // MNIST: first N training and test images
+	Data     string  // mnist, fashion-mnist, xor, circle, gauss, spiral, csv:PATH
+	Limit    int     // MNIST and Fashion-MNIST: first N training and test images
 	Points   int     // toy sets: number of points
 	Noise    float64 // toy sets: noise fraction
 	TestFrac float64 // toy and CSV sets: held-out fraction
 	Label    string  // CSV: label column, name or index
 	Regress  bool    // CSV: the label is a numeric target
 	MNISTDir string  // MNIST: cache folder
-	Seed     uint32  // toy generation and splits
+	Seed     uint32  // toy generation
+	// SplitSeed seeds the permutation that splits a toy set or CSV
+	// (kiso train uses Seed+1).
+	SplitSeed uint32
 }
 
 func (o *dataOptions) validate() error {
 	switch {
 	case o.Data == "":
-		return usagef("--data is required: mnist, xor, circle, gauss, spiral or csv:PATH")
+		return usagef("--data is required: mnist, fashion-mnist, xor, circle, gauss, spiral or csv:PATH")
 	case o.Limit < 0:
 		return usagef("--limit %d: must be zero (all) or positive", o.Limit)
 	case o.Points < 2:
@@ -39,13 +44,23 @@ func (o *dataOptions) validate() error {
 	case !(o.TestFrac >= 0 && o.TestFrac < 1):
 		return usagef("--test-frac %v: must be in [0, 1)", o.TestFrac)
 	}
-	if k := o.kind(); k != "mnist" && k != "csv" && !isToy(k) {
-		return usagef("--data %q: want mnist, xor, circle, gauss, spiral or csv:PATH", o.Data)
+	if k := o.kind(); !o.images() && k != "csv" && !isToy(k) {
+		if fi, err := os.Stat(o.Data); strings.HasSuffix(strings.ToLower(o.Data), ".csv") || (err == nil && fi.Mode().IsRegular()) {
+			return usagef("--data %q: a CSV file is given as --data csv:%s", o.Data, o.Data)
+		}
+		return usagef("--data %q: want mnist, fashion-mnist, xor, circle, gauss, spiral or csv:PATH", o.Data)
+	}
+	if o.Regress && o.kind() != "csv" {
+		return usagef("--regression applies to CSV data (--data csv:PATH); %s is a classification set", o.Data)
 	}
 	return nil
 }
 
-// kind returns "mnist", "csv" or a toy set's name.
+// images reports whether o names a set of 28x28 images: MNIST or
+// Fashion-MNIST, whose files and splits are alike.
+func (o *dataOptions) images() bool { return o.Data == "mnist" || o.Data == "fashion-mnist" }
+
+// kind returns "mnist", "fashion-mnist", "csv" or a toy set's name.
 func (o *dataOptions) kind() string {
 	if strings.HasPrefix(o.Data, "csv:") {
 		return "csv"
@@ -60,6 +75,18 @@ func isToy(name string) bool {
 		}
 	}
 	return false
+}
+
+// splitInfo returns how the data was split, for the model file, nil for
+// MNIST (whose split is fixed).
+func (o *dataOptions) splitInfo() *model.Split {
+	switch {
+	case o.images():
+		return nil
+	case o.kind() == "csv":
+		return &model.Split{TestFrac: o.TestFrac, Seed: uint64(o.SplitSeed)}
+	}
+	return &model.Split{TestFrac: o.TestFrac, Seed: uint64(o.SplitSeed), Points: o.Points, Noise: o.Noise}
 }
 
 // dataset is a loaded dataset with what a model file must remember about it.
@@ -81,7 +108,16 @@ func loadDataset[T tensor.Float](ctx context.Context, o *dataOptions, images boo
 		if err != nil {
 			return nil, err
 		}
-		d.train, d.test, err = data.LoadMNIST[T](dir, data.MNISTOptions{Flatten: !images, Limit: o.Limit})
+		d.train, d.test, err = data.LoadMNIST[T](dir, data.MNISTOptions{Flatten: !images, Limit: o.Limit, Bytes: true})
+		if err != nil {
+			return nil, err
+		}
+	case k == "fashion-mnist":
+		dir, err := data.FetchFashionMNIST(ctx, data.FashionFetchOptions{Progress: func(m string) { fmt.Fprintln(progress, m) }})
+		if err != nil {
+			return nil, err
+		}
+		d.train, d.test, err = data.LoadFashionMNIST[T](dir, data.MNISTOptions{Flatten: !images, Limit: o.Limit, Bytes: true})
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +146,7 @@ func loadDataset[T tensor.Float](ctx context.Context, o *dataOptions, images boo
 			return nil, err
 		}
 	}
-	d.inputShape = append([]int(nil), d.train.X.Shape()[1:]...)
+	d.inputShape = append([]int(nil), d.train.InputShape()...)
 	return d, nil
 }
 
@@ -120,7 +156,7 @@ func (d *dataset[T]) split(all *data.Set[T], o *dataOptions) error {
 		d.train, d.test = all, nil
 		return nil
 	}
-	d.train, d.test = data.Split(all, o.TestFrac, rng.NewNumpy(o.Seed+1))
+	d.train, d.test = data.Split(all, o.TestFrac, rng.NewNumpy(o.SplitSeed))
 	if d.train.Len() == 0 || d.test.Len() == 0 {
 		return fmt.Errorf("%s: %d cases cannot be split %g for testing; use more data or another --test-frac", o.Data, all.Len(), o.TestFrac)
 	}

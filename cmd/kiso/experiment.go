@@ -80,12 +80,12 @@ Experiments:
 --steps applies to optimizers and init; --epochs to the others; --limit is
 the number of training images (and, for optimizers and init, test images);
 --trials and --show to search; --scales to batchnorm; --net (mlp or
-simpleconvnet) and --show to mistakes, or --model FILE to draw the mistakes
+simplecnn, as kiso train --model names them) and --show to mistakes, or --model FILE to draw the mistakes
 of a network trained on MNIST by kiso train instead of training one. MNIST
 is fetched into the cache first if needed (see kiso data mnist).`,
 		Example: `  kiso experiment optimizers
   kiso experiment search --trials 20 --epochs 20
-  kiso experiment mistakes --net simpleconvnet --epochs 2 --out /tmp/mistakes
+  kiso experiment mistakes --net simplecnn --epochs 2 --out /tmp/mistakes
   kiso experiment mistakes --model mnist.kiso --show 20`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -111,7 +111,7 @@ is fetched into the cache first if needed (see kiso data mnist).`,
 	f.IntVar(&o.Trials, "trials", 0, "search trials (default 100)")
 	f.IntVar(&o.Scales, "scales", 0, "weight scales from 1 to 1e-4 (default 16)")
 	f.IntVar(&o.Show, "show", 0, "trials or digits drawn (default 20 and 40)")
-	f.StringVar(&o.Net, "net", "mlp", "network of mistakes: mlp or simpleconvnet")
+	f.StringVar(&o.Net, "net", "mlp", "network of mistakes: mlp or simplecnn (as kiso train --model names it; simpleconvnet also works)")
 	f.StringVar(&o.Model, "model", "", "mistakes of this .kiso model, trained on MNIST, instead of training one")
 	return cmd
 }
@@ -157,8 +157,12 @@ func (o *experimentOptions) validate(name string, changed func(string) bool) err
 	if o.Limit > 60000 {
 		return usagef("--limit %d: MNIST has 60000 training images", o.Limit)
 	}
-	if o.Net != "mlp" && o.Net != "simpleconvnet" {
-		return usagef("--net %q: must be mlp or simpleconvnet", o.Net)
+	switch o.Net {
+	case "simplecnn": // kiso train --model's name for it
+		o.Net = "simpleconvnet"
+	case "mlp", "simpleconvnet":
+	default:
+		return usagef("--net %q: must be mlp or simplecnn (the book's SimpleConvNet, also spelt simpleconvnet)", o.Net)
 	}
 	if o.Seed < 0 || o.Seed > math.MaxUint32 {
 		return usagef("--seed %d: must be between 0 and 4294967295", o.Seed)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -42,7 +43,8 @@ loads it (load() in that file returns the model in evaluation mode).
 Weights are exported as float32 unless --dtype float64 is given; ONNX
 Runtime has no float64 kernels for Conv and LeakyRelu, so convolutional
 networks run there only as float32. --out defaults to the model's name:
-mnist.kiso gives mnist.onnx, or mnist.safetensors and mnist.py.`,
+mnist.kiso gives mnist.onnx, or mnist.safetensors and mnist.py; a file
+already there under that name is replaced only when named with --out.`,
 		Example: `  kiso export --model mnist.kiso --format onnx --out mnist.onnx
   kiso export --model mnist.kiso --format onnx --softmax --out mnist.onnx
   kiso export --model mnist.kiso --format torch --out mnist_torch`,
@@ -96,6 +98,9 @@ func runExport(ctx context.Context, o *exportOptions, stdout, stderr io.Writer) 
 		if err := atomicfile.CheckWritable(f); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
+		if _, err := os.Lstat(f); err == nil && o.Out == "" {
+			return usagef("%s exists and --out was not given: name the output with --out (--out %s replaces it)", f, shellQuote(out))
+		}
 	}
 	m, err := model.Load[float64](o.Model)
 	if err != nil {
@@ -103,13 +108,13 @@ func runExport(ctx context.Context, o *exportOptions, stdout, stderr io.Writer) 
 	}
 	dtype := dtypes[o.DType]
 	if o.Format == "torch" {
-		if err := model.ExportTorch(out, m.Net, m.Spec, m.Info, model.TorchOptions{DType: dtype}); err != nil {
+		if err := model.ExportTorch(out, m.Net, m.Info, model.TorchOptions{DType: dtype}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s (%s weights) and %s, which builds the torch.nn.Sequential and loads them\n", files[0], o.DType, files[1])
 		return nil
 	}
-	if err := model.ExportONNX(out, m.Net, m.Spec, m.Info, model.ONNXOptions{DType: dtype, Softmax: o.Softmax}); err != nil {
+	if err := model.ExportONNX(out, m.Net, m.Info, model.ONNXOptions{DType: dtype, Softmax: o.Softmax}); err != nil {
 		return err
 	}
 	outputs := `"logits"`

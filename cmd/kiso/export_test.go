@@ -23,7 +23,7 @@ func exportTestModel(t *testing.T, dir, name string) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name)
-	if err := model.Save(path, net, spec, model.Info{Dataset: "test", Classes: 3}); err != nil {
+	if err := model.Save(path, net, model.Info{Dataset: "test", Classes: 3}); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -116,7 +116,7 @@ func TestExportBadInput(t *testing.T) {
 		{[]string{"--model", m, "--out", filepath.Join(dir, "missing", "m.onnx")}, "--out: cannot write " + filepath.Join(dir, "missing", "m.onnx"), 1},
 		{[]string{"--model", m, "--out", filepath.Join(dir, "folder.onnx")}, "it is a folder", 1},
 		{[]string{"--model", filepath.Join(dir, "none.kiso"), "--out", out}, "load " + filepath.Join(dir, "none.kiso") + ": no such file", 1},
-		{[]string{"--model", garbage, "--out", out}, "load " + garbage + ": safetensors:", 1},
+		{[]string{"--model", garbage, "--out", out}, "load " + garbage + ": not a kiso model file", 1},
 		{[]string{"--model", garbage, "--format", "torch", "--out", out}, "load " + garbage, 1},
 		{[]string{"--model", m, "--out", out, "extra"}, "takes no arguments", 2},
 	}
@@ -128,5 +128,26 @@ func TestExportBadInput(t *testing.T) {
 		if got := dirNames(t, dir); !slices.Equal(got, before) {
 			t.Errorf("export %v: the folder holds %v, was %v", tt.args, got, before)
 		}
+	}
+}
+
+// TestExportKeepsUnnamedFiles: kiso export without --out does not replace
+// files that already exist under the names it derives from the model
+// (issue 12, item 2: no command overwrites a model file the user did not
+// name); naming them with --out replaces them.
+func TestExportKeepsUnnamedFiles(t *testing.T) {
+	dir := t.TempDir()
+	m := exportTestModel(t, dir, "net.kiso")
+	for _, format := range []string{"onnx", "torch"} {
+		if _, errs, code := runCLI(t, "export", "--model", m, "--format", format); code != 0 {
+			t.Fatalf("first export: %s", errs)
+		}
+		_, errs, code := runCLI(t, "export", "--model", m, "--format", format)
+		if code == 0 || !strings.Contains(errs, "exists") || !strings.Contains(errs, "--out") {
+			t.Errorf("%s: a second export without --out: exit %d, %q", format, code, errs)
+		}
+	}
+	if _, errs, code := runCLI(t, "export", "--model", m, "--out", filepath.Join(dir, "net.onnx")); code != 0 {
+		t.Errorf("export --out over an existing file: exit %d, %s", code, errs)
 	}
 }

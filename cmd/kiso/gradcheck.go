@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +16,6 @@ import (
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/numgrad"
 	"github.com/kiso-go/kiso/rng"
-	"github.com/kiso-go/kiso/tensor"
 )
 
 func init() { extraCommands = append(extraCommands, newGradcheckCmd) }
@@ -38,6 +38,22 @@ type gradcheckOptions struct {
 	JSON        bool
 }
 
+// Limits of a default gradient check: a network of more than
+// gradcheckFullLimit parameter values is checked on gradcheckSample
+// elements of each parameter unless --max-per-param is given (SimpleConvNet,
+// 433,000 values, took more than 20 minutes whole). A check still running
+// after gradcheckProgressAfter reports progress every
+// gradcheckProgressEvery on stderr.
+const (
+	gradcheckFullLimit = 20000
+	gradcheckSample    = 30
+)
+
+var (
+	gradcheckProgressAfter = 3 * time.Second
+	gradcheckProgressEvery = 2 * time.Second
+)
+
 func newGradcheckCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &gradcheckOptions{}
 	cmd := &cobra.Command{
@@ -49,13 +65,20 @@ the gradient of every parameter from backpropagation with the numerical
 gradient by central differences (step --h). Prints the largest relative
 error |a-b|/max(|a|,|b|,1e-3) per parameter and fails (exit 1) if any
 exceeds --tol. Dropout masks are held fixed; batch norm runs in training
-mode, as in training.`,
+mode, as in training. Parameters are named and shaped as in model files
+(a Linear weight is [out, in], as in PyTorch's state_dict).
+
+A network of more than 20000 parameter values (simplecnn, deepcnn) is
+checked on 30 randomly chosen elements of each parameter unless
+--max-per-param says otherwise (0: all; a full check costs two forward
+passes per element); the output says so. A check running longer than a
+few seconds reports its progress on stderr.`,
 		Example: `  kiso gradcheck --hidden 10,10 --act tanh --batchnorm --dropout 0.3
   kiso gradcheck --model simplecnn --max-per-param 20
   kiso gradcheck --model arch.json --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runGradcheck(cmd.Context(), o, stdout)
+			return runGradcheck(cmd.Context(), o, cmd.Flags().Changed, stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
@@ -71,21 +94,24 @@ mode, as in training.`,
 	f.Int64Var(&o.Seed, "seed", 1, "random seed for the weights, the batch and the sampled elements")
 	f.Float64Var(&o.H, "h", 1e-5, "central-difference step (1e-5 balances truncation and rounding error in float64; the tutorial's is 1e-4)")
 	f.Float64Var(&o.Tol, "tol", 1e-6, "largest relative error that passes")
-	f.IntVar(&o.MaxPerParam, "max-per-param", 0, "check at most this many elements of each parameter (0: all; large CNNs take long)")
+	f.IntVar(&o.MaxPerParam, "max-per-param", 0, "check at most this many elements of each parameter (0: all; default 30 for networks of more than 20000 values)")
 	f.BoolVar(&o.JSON, "json", false, "print JSON")
 	return cmd
 }
 
 // gradcheckReport is kiso gradcheck --json's output.
 type gradcheckReport struct {
-	Model     string           `json:"model"`
-	Params    []numgrad.Result `json:"params"`
-	MaxRelErr float64          `json:"max_rel_err"`
-	Tolerance float64          `json:"tolerance"`
-	Passed    bool             `json:"passed"`
+	Model  string           `json:"model"`
+	Params []numgrad.Result `json:"params"`
+	// SampledPerParam is the number of elements checked at most per
+	// parameter, 0 when all are.
+	SampledPerParam int     `json:"sampled_per_param"`
+	MaxRelErr       float64 `json:"max_rel_err"`
+	Tolerance       float64 `json:"tolerance"`
+	Passed          bool    `json:"passed"`
 }
 
-func runGradcheck(ctx context.Context, o *gradcheckOptions, stdout io.Writer) error {
+func runGradcheck(ctx context.Context, o *gradcheckOptions, changed func(string) bool, stdout, stderr io.Writer) error {
 	switch {
 	case o.Inputs < 1:
 		return usagef("--inputs %d: must be at least 1", o.Inputs)
@@ -131,6 +157,9 @@ func runGradcheck(ctx context.Context, o *gradcheckOptions, stdout io.Writer) er
 	if err != nil {
 		return fmt.Errorf("architecture: %w", err)
 	}
+	if most := maxCheckBatch(spec); o.Batch > most {
+		return usagef("--batch %d: more than the %d cases of this network that fit in maxBatchValues (%d values)", o.Batch, most, maxBatchValues)
+	}
 	init, err := nn.ParseInit(o.Init)
 	if err != nil {
 		return usagef("--init %q: want he, xavier or a standard deviation", o.Init)
@@ -140,31 +169,37 @@ func runGradcheck(ctx context.Context, o *gradcheckOptions, stdout io.Writer) er
 	if err != nil {
 		return fmt.Errorf("architecture: %w", err)
 	}
-	for _, l := range net.Layers {
-		if d, ok := l.(*nn.Dropout[float64]); ok {
-			d.Freeze()
-		}
-	}
-	// Biases start at zero, which can put a ReLU exactly on its kink (an
-	// input row that dropout or ReLU zeroed, plus a zero bias), where the
-	// function has no derivative. Small random biases keep the check off it.
+	// Dropout masks held, small random biases, a random batch: see
+	// numgrad.Prepare.
+	x, t := numgrad.Prepare(net, spec.Input, o.Batch, numel(out), r)
+	values := 0
 	for _, p := range net.Params() {
-		if isLinearOrConvBias(net, p) {
-			tensor.FillNormal(p.Value, r, 0, 0.1)
+		values += p.Value.Len()
+	}
+	note := stdout
+	if o.JSON {
+		note = stderr
+	}
+	if !changed("max-per-param") && values > gradcheckFullLimit {
+		o.MaxPerParam = gradcheckSample
+		fmt.Fprintf(note, "%s has %d parameter values, more than %d: checking %d sampled elements of each parameter (--max-per-param 0 checks them all)\n",
+			o.Model, values, gradcheckFullLimit, gradcheckSample)
+	}
+	start, next := time.Now(), gradcheckProgressAfter
+	progress := func(done, total int) {
+		if el := time.Since(start); el >= next && done < total {
+			left := time.Duration(float64(el) / float64(done) * float64(total-done)).Round(time.Second)
+			fmt.Fprintf(stderr, "gradcheck: %d of %d elements checked (%d%%), about %v left\n", done, total, 100*done/total, left)
+			next = el + gradcheckProgressEvery
 		}
 	}
-	shape := append([]int{o.Batch}, spec.Input...)
-	x := tensor.RandN[float64](r, 1, shape...)
-	classes := numel(out)
-	t := tensor.New[float64](o.Batch)
-	for i := range t.Data {
-		t.Data[i] = float64(r.Below(classes))
+	res, err := numgrad.CheckContext[float64](ctx, net, &loss.SoftmaxCrossEntropy[float64]{}, x, t, true, o.H,
+		numgrad.Options{MaxPerParam: o.MaxPerParam, Rand: r, Progress: progress})
+	if err != nil {
+		return err
 	}
-	// One forward pass in training mode draws the dropout masks that the
-	// check then keeps.
-	net.Forward(x, true)
-	res := numgrad.CheckSample[float64](net, &loss.SoftmaxCrossEntropy[float64]{}, x, t, true, o.H, o.MaxPerParam, r)
-	rep := gradcheckReport{Model: o.Model, Params: res, MaxRelErr: numgrad.MaxRelErr(res), Tolerance: o.Tol}
+	numgrad.FileShapes(net.Params(), res)
+	rep := gradcheckReport{Model: o.Model, Params: res, SampledPerParam: o.MaxPerParam, MaxRelErr: numgrad.MaxRelErr(res), Tolerance: o.Tol}
 	rep.Passed = rep.MaxRelErr <= o.Tol
 	if o.JSON {
 		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
@@ -187,22 +222,4 @@ func runGradcheck(ctx context.Context, o *gradcheckOptions, stdout io.Writer) er
 		return fmt.Errorf("gradient check failed: largest relative error %.3g exceeds %g", rep.MaxRelErr, o.Tol)
 	}
 	return nil
-}
-
-// isLinearOrConvBias reports whether p is the bias of a Linear or Conv2D
-// layer of net (batch norm's shift stays at its initial 0).
-func isLinearOrConvBias(net *nn.Sequential[float64], p *nn.Param[float64]) bool {
-	for _, l := range net.Layers {
-		switch l := l.(type) {
-		case *nn.Linear[float64]:
-			if l.B == p {
-				return true
-			}
-		case *nn.Conv2D[float64]:
-			if l.B == p {
-				return true
-			}
-		}
-	}
-	return false
 }

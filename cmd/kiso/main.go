@@ -17,6 +17,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kiso-go/kiso/tensor"
 )
 
 // usageError marks an error in the command line (a flag out of range, an
@@ -24,6 +26,14 @@ import (
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// interruptedError is an interrupt that the command has dealt with (kiso
+// train saved the run): its message says what was done; the exit code is
+// an interrupt's, 130.
+type interruptedError struct{ msg string }
+
+func (e interruptedError) Error() string { return e.msg }
+func (e interruptedError) Unwrap() error { return context.Canceled }
 
 // usagef returns a usageError with a formatted message.
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
@@ -49,11 +59,41 @@ convolutional networks on MNIST and your own data.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	addVersionFlag(root)
 	root.AddCommand(newXORCmd(stdout, stderr))
 	for _, add := range extraCommands {
 		root.AddCommand(add(stdout, stderr))
 	}
+	for _, c := range root.Commands() {
+		requireSubcommand(c)
+	}
 	return root
+}
+
+// requireSubcommand makes c and the commands below it that only group
+// subcommands (kiso data) refuse an unknown one with a usage error naming
+// those they have, where cobra would print help and exit 0; alone, they
+// still print help.
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		return usagef("unknown command %q for %q: want %s", args[0], cmd.CommandPath(), strings.Join(names, ", "))
+	}
+	c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 }
 
 // extraCommands are registered by the other subcommand files' init
@@ -89,11 +129,15 @@ func main() {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if _, err := tensor.Spin(); err != nil {
+		fmt.Fprintf(os.Stderr, "kiso: warning: %v\n", err)
+	}
 	root := newRootCmd(os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	code := exitCode(err)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		var saved interruptedError
+		if errors.Is(err, context.Canceled) && !errors.As(err, &saved) {
 			err = errors.New("interrupted")
 		}
 		fmt.Fprintf(os.Stderr, "kiso: %v\n", err)

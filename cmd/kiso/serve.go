@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kiso-go/kiso/model"
 	"github.com/kiso-go/kiso/playground"
 )
 
@@ -21,6 +23,7 @@ type serveOptions struct {
 	Addr        string
 	MaxSessions int
 	IdleTimeout time.Duration
+	Model       string // a model of 28x28 images for the digit page
 
 	// ready, if set, receives the address listened on (tests use it).
 	ready func(addr string)
@@ -39,9 +42,13 @@ its decision boundary, every neuron and every weight change as it trains.
 Training runs in Go, one goroutine per page, streamed to the page about 30
 times a second. The page is built into the binary: nothing is fetched from
 elsewhere. The server listens on the loopback interface only, unless --addr
-says otherwise.`,
+says otherwise.
+
+With --model, a model of kiso train --data mnist, the page /digits.html lets
+you draw a digit with the mouse and shows what the model reads as you draw.`,
 		Example: `  kiso serve
-  kiso serve --addr 127.0.0.1:9000`,
+  kiso serve --addr 127.0.0.1:9000
+  kiso serve --model mnist.kiso      # then open http://127.0.0.1:8080/digits.html`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), o, stdout, stderr)
@@ -51,6 +58,7 @@ says otherwise.`,
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (a host other than loopback exposes the playground to the network)")
 	f.IntVar(&o.MaxSessions, "max-sessions", playground.DefaultLimits.MaxSessions, "most pages training at once")
 	f.DurationVar(&o.IdleTimeout, "idle-timeout", playground.DefaultIdleTimeout, "end a session after this long without a click")
+	f.StringVar(&o.Model, "model", "", "a .kiso model of 28x28 images (kiso train --data mnist) for the digit page, /digits.html")
 	return cmd
 }
 
@@ -65,6 +73,16 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	case o.IdleTimeout <= 0:
 		return usagef("--idle-timeout %v: must be positive", o.IdleTimeout)
 	}
+	var digits *playground.DigitModel
+	if o.Model != "" {
+		m, err := model.Load[float64](o.Model)
+		if err != nil {
+			return err
+		}
+		if digits, err = playground.NewDigitModel(m, filepath.Base(o.Model)); err != nil {
+			return err
+		}
+	}
 	loopback := isLoopback(host)
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
@@ -76,6 +94,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		Limits:       lim,
 		IdleTimeout:  o.IdleTimeout,
 		LoopbackOnly: loopback,
+		Digits:       digits,
 		Logf:         func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	srv := &http.Server{
@@ -90,6 +109,9 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "warning: listening on %s: the playground is reachable from other machines\n", addr)
 	}
 	fmt.Fprintf(stdout, "kiso playground: http://%s/  (Ctrl-C to stop)\n", browsable(addr))
+	if digits != nil {
+		fmt.Fprintf(stdout, "draw a digit:    http://%s/digits.html  (model %s)\n", browsable(addr), o.Model)
+	}
 	if o.ready != nil {
 		o.ready(addr)
 	}

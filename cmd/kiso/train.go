@@ -47,24 +47,33 @@ type trainOptions struct {
 	EarlyStop   int     `json:"early_stop"`
 	EvalTrain   bool    `json:"eval_train"`
 
-	// Output files are not part of the run: a resumed run may write
-	// elsewhere.
-	Out             string `json:"-"`
-	HistoryCSV      string `json:"-"`
-	PlotLoss        string `json:"-"`
-	PlotAcc         string `json:"-"`
-	PlotBoundary    string `json:"-"`
-	Checkpoint      string `json:"-"`
-	CheckpointEvery int    `json:"-"`
-	Resume          string `json:"-"`
-	JSON            bool   `json:"-"`
-	Quiet           bool   `json:"-"`
+	// The outputs and checkpoint settings are saved too, so that a
+	// resumed run writes the same files (unless given again). OutGiven
+	// records whether --out was named on the command line: a model file
+	// nobody named is never overwritten.
+	Out             string `json:"out"`
+	OutGiven        bool   `json:"out_given"`
+	HistoryCSV      string `json:"history"`
+	PlotLoss        string `json:"plot_loss"`
+	PlotAcc         string `json:"plot_acc"`
+	PlotBoundary    string `json:"plot_boundary"`
+	Checkpoint      string `json:"checkpoint"`
+	CheckpointEvery int    `json:"checkpoint_every"`
+
+	Resume string `json:"-"`
+	JSON   bool   `json:"-"`
+	Quiet  bool   `json:"-"`
+
+	// resumeValues counts the parameter and buffer values saved in the
+	// checkpoint o.Resume: the network its options describe may not have
+	// more, which is checked before it is built.
+	resumeValues int
 }
 
 func addDataFlags(cmd *cobra.Command, o *dataOptions) {
 	f := cmd.Flags()
-	f.StringVar(&o.Data, "data", "", "dataset: mnist, xor, circle, gauss, spiral (2-D toy sets) or csv:PATH")
-	f.IntVar(&o.Limit, "limit", 0, "MNIST: use only the first N training and N test images (0: all)")
+	f.StringVar(&o.Data, "data", "", "dataset: mnist, fashion-mnist, xor, circle, gauss, spiral (2-D toy sets) or csv:PATH")
+	f.IntVar(&o.Limit, "limit", 0, "MNIST, Fashion-MNIST: use only the first N training and N test images (0: all)")
 	f.IntVar(&o.Points, "points", 400, "toy sets: number of points")
 	f.Float64Var(&o.Noise, "noise", 0.1, "toy sets: noise, 0 to 1")
 	f.Float64Var(&o.TestFrac, "test-frac", 0.2, "toy and CSV sets: fraction held out for testing")
@@ -75,6 +84,7 @@ func addDataFlags(cmd *cobra.Command, o *dataOptions) {
 
 func newTrainCmd(stdout, stderr io.Writer) *cobra.Command {
 	o := &trainOptions{}
+	var g *gptOptions
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Train a network on MNIST, a toy 2-D set or a CSV file",
@@ -86,29 +96,49 @@ simplecnn or deepcnn (MNIST), or a JSON file holding an architecture
 {"type": "relu"}, ...]}). Progress goes to stdout: a bar per epoch on a
 terminal, one line per epoch otherwise. The trained model is saved to --out
 as a .kiso file (safetensors), loadable with kiso eval and kiso predict.
+The training set is cut into batches of --batch cases in a new order each
+epoch; a last batch that would hold a single case joins the batch before
+it (batch normalization cannot learn from one case).
 
 With --checkpoint FILE the run saves its whole state there every
---checkpoint-every epochs and when interrupted (Ctrl-C); kiso train --resume
-FILE continues it, bit for bit as if it had not stopped.`,
+--checkpoint-every epochs and when interrupted (Ctrl-C); without it, an
+interrupted run is saved beside the model (model.ckpt for model.kiso, never
+over an existing file), and the message gives the command that resumes it.
+kiso train --resume FILE continues the run bit for bit as if it had not
+stopped, writing the outputs the original command named and checkpointing
+as it did; flags may be repeated unchanged, and only --epochs,
+--early-stop, --eval-train and the output flags may differ.
+
+The toy 2-D sets (xor, circle, gauss, spiral: 400 points, 80 held out)
+train with --lr 0.01 --batch 10 --epochs 100, and an MLP with --hidden
+32,32, unless those flags are given: defaults that learn every one of them
+in a fraction of a second. A run whose final accuracy is near chance ends with a hint.
+
+Without --out, the model goes to model.kiso, and kiso train refuses to
+start if that file exists (name it with --out to replace it).`,
 		Example: `  kiso train --data mnist --hidden 100 --epochs 10 --out mnist.kiso
   kiso train --data mnist --model simplecnn --epochs 20 --out cnn.kiso
-  kiso train --data spiral --hidden 16,16 --act tanh --epochs 200 --plot-boundary spiral.png
+  kiso train --data spiral --plot-boundary spiral.png
   kiso train --data csv:iris.csv --label species --hidden 8 --epochs 100`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Model == "gpt" || isGPTCheckpoint(o.Resume) { // train_gpt.go
+				return runTrainGPT(cmd.Context(), o, g, cmd.Flags().Changed, stdout, stderr)
+			}
 			return runTrain(cmd.Context(), o, cmd.Flags().Changed, stdout, stderr)
 		},
 	}
+	g = addGPTFlags(cmd)
 	addDataFlags(cmd, &o.dataOptions)
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mlp", "mlp, simplecnn, deepcnn, or an architecture JSON file")
-	f.StringVar(&o.Hidden, "hidden", "100", "mlp: hidden layer sizes, comma-separated (empty: none)")
+	f.StringVar(&o.Model, "model", "mlp", "mlp, simplecnn, deepcnn, gpt (a transformer on text: see the gpt flags), or an architecture JSON file")
+	f.StringVar(&o.Hidden, "hidden", "100", "mlp: hidden layer sizes, comma-separated (empty: none; toy sets: 32,32)")
 	f.StringVar(&o.Act, "act", "relu", "mlp: activation: relu, sigmoid, tanh, leakyrelu, identity")
 	f.StringVar(&o.Init, "init", "he", "weight initializer: he, xavier, or a standard deviation (simplecnn: 0.01 unless given, the book's)")
 	f.StringVar(&o.Optimizer, "optimizer", "adam", "sgd, momentum, nesterov, adagrad, rmsprop or adam")
-	f.Float64Var(&o.LR, "lr", 0.001, "learning rate")
-	f.IntVar(&o.Batch, "batch", 100, "minibatch size")
-	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data")
+	f.Float64Var(&o.LR, "lr", 0.001, "learning rate (toy sets: 0.01)")
+	f.IntVar(&o.Batch, "batch", 100, "minibatch size (toy sets: 10)")
+	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (toy sets: 100)")
 	f.Float64Var(&o.WeightDecay, "weight-decay", 0, "L2 weight decay λ (weights only)")
 	f.Float64Var(&o.Dropout, "dropout", 0, "mlp: dropout rate after each hidden layer, 0 to <1")
 	f.BoolVar(&o.BatchNorm, "batchnorm", false, "mlp: batch normalization before each hidden activation")
@@ -152,6 +182,12 @@ func (o *trainOptions) validate() error {
 		return usagef("--early-stop %d: must be zero or positive", o.EarlyStop)
 	case o.CheckpointEvery < 1:
 		return usagef("--checkpoint-every %d: must be at least 1", o.CheckpointEvery)
+	case o.PlotBoundary != "" && o.images():
+		return usagef("--plot-boundary: needs 2-D data, %s has 784 features (28x28 images)", o.Data)
+	case o.Out != "" && (o.Out == o.Checkpoint || o.Out == o.Resume):
+		return usagef("--out %s: the model file would replace the run's checkpoint; name another", o.Out)
+	case o.BatchNorm && o.Batch < 2:
+		return usagef("--batch %d: batch normalization needs batches of at least 2 cases", o.Batch)
 	}
 	if _, err := o.hiddenSizes(); err != nil {
 		return err
@@ -168,24 +204,13 @@ func (o *trainOptions) validate() error {
 	return nil
 }
 
-// hiddenSizes parses --hidden.
-func (o *trainOptions) hiddenSizes() ([]int, error) {
-	var sizes []int
-	for _, f := range strings.Split(o.Hidden, ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
-		}
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 || n > 1<<20 {
-			return nil, usagef("--hidden %q: want positive layer sizes separated by commas, such as 100,50", o.Hidden)
-		}
-		sizes = append(sizes, n)
-	}
-	return sizes, nil
-}
+// hiddenSizes parses --hidden (see parseHidden).
+func (o *trainOptions) hiddenSizes() ([]int, error) { return parseHidden(o.Hidden) }
 
-// isImageModel reports whether the model takes images [1, 28, 28] rather
-// than flat vectors; for an architecture file it reads the file.
+// readSpec returns the architecture --model names: an empty spec and
+// file false for mlp (built from --hidden), a built-in spec for simplecnn
+// and deepcnn, or the spec decoded from a JSON file (unknown fields are
+// errors), with file true.
 func (o *trainOptions) readSpec() (spec nn.Spec, file bool, err error) {
 	switch o.Model {
 	case "mlp":
@@ -215,6 +240,11 @@ func runTrain(ctx context.Context, o *trainOptions, changed func(string) bool, s
 		if err := o.loadResume(changed); err != nil {
 			return err
 		}
+	} else {
+		o.OutGiven = changed("out")
+	}
+	if o.Resume == "" {
+		o.toyDefaults(changed)
 	}
 	if o.Model == "simplecnn" && !changed("init") && o.Resume == "" {
 		// The book trains SimpleConvNet from weights of std 0.01: 99.0% on
@@ -224,7 +254,11 @@ func runTrain(ctx context.Context, o *trainOptions, changed func(string) bool, s
 	if err := o.validate(); err != nil {
 		return err
 	}
-	// Fail before training, not after, if an output cannot be written.
+	// Fail before training, not after, if an output cannot be written,
+	// or would replace a model file nobody named.
+	if err := o.checkUnnamedOut(); err != nil {
+		return err
+	}
 	for _, p := range []struct{ flag, path string }{{"--out", o.Out}, {"--history", o.HistoryCSV}, {"--checkpoint", o.Checkpoint}} {
 		if p.path != "" {
 			if err := atomicfile.CheckWritable(p.path); err != nil {
@@ -245,33 +279,6 @@ func runTrain(ctx context.Context, o *trainOptions, changed func(string) bool, s
 	return trainAs[float32](ctx, o, stdout, stderr)
 }
 
-// loadResume replaces the run's options with those saved in the
-// checkpoint; only output flags may be given again.
-func (o *trainOptions) loadResume(changed func(string) bool) error {
-	st, err := train.LoadState(o.Resume)
-	if err != nil {
-		return err
-	}
-	if len(st.Meta) == 0 {
-		return fmt.Errorf("%s: a training state without kiso train's options; resume it from Go with train.Trainer.Restore", o.Resume)
-	}
-	saved := *o
-	if err := json.Unmarshal(st.Meta, &saved); err != nil {
-		return fmt.Errorf("%s: unreadable options: %v", o.Resume, err)
-	}
-	for _, name := range []string{"data", "model", "hidden", "act", "init", "optimizer", "lr", "batch", "weight-decay", "dropout", "batchnorm", "seed", "dtype", "limit", "points", "noise", "test-frac", "label", "regression"} {
-		if changed(name) {
-			return usagef("--%s cannot change when resuming: the checkpoint fixes the run (only --epochs and the output flags may be given)", name)
-		}
-	}
-	epochs := o.Epochs
-	*o = saved
-	if changed("epochs") {
-		o.Epochs = epochs
-	}
-	return nil
-}
-
 // run holds one training run's pieces.
 type run[T tensor.Float] struct {
 	o       *trainOptions
@@ -280,6 +287,9 @@ type run[T tensor.Float] struct {
 	net     *nn.Sequential[T]
 	loss    loss.Loss[T]
 	trainer *train.Trainer[T]
+	// cpu is the process's CPU time over the cpuEpochs epochs Fit trained.
+	cpu       time.Duration
+	cpuEpochs int
 }
 
 func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stderr io.Writer) error {
@@ -308,16 +318,16 @@ func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stder
 	if err != nil {
 		return err
 	}
-	saveCheckpoint := func() error {
+	saveCheckpoint := func(path string) error {
 		st, err := r.trainer.Snapshot()
 		if err != nil {
 			return err
 		}
 		st.Meta = meta
-		return train.SaveState(o.Checkpoint, st)
+		return train.SaveState(path, st)
 	}
 	if o.Checkpoint != "" {
-		r.trainer.Observers = append(r.trainer.Observers, &train.Checkpoint{Every: o.CheckpointEvery, Save: func(int) error { return saveCheckpoint() }})
+		r.trainer.Observers = append(r.trainer.Observers, &train.Checkpoint{Every: o.CheckpointEvery, Save: func(int) error { return saveCheckpoint(o.Checkpoint) }})
 	}
 	if o.EarlyStop > 0 && r.ds.test != nil {
 		r.trainer.Observers = append(r.trainer.Observers, &train.EarlyStopping{Monitor: "test_loss", Patience: o.EarlyStop})
@@ -325,14 +335,15 @@ func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stder
 	bar := newProgress(progress, o.Epochs)
 	r.trainer.Observers = append(r.trainer.Observers, bar)
 	fmt.Fprintf(progress, "training %s on %s: %d training cases, %d test cases, %s\n", r.describe(), r.ds.name, r.ds.train.Len(), testLen(r.ds), o.DType)
-	start := time.Now()
+	start, epoch0 := time.Now(), r.trainer.Epoch()
+	cpu0, cpuOK := processCPU()
 	h, err := r.trainer.Fit(ctx, r.ds.train, r.ds.test)
 	bar.finish()
-	if errors.Is(err, context.Canceled) && o.Checkpoint != "" {
-		if serr := saveCheckpoint(); serr != nil {
-			return fmt.Errorf("interrupted, and the checkpoint could not be saved: %w", serr)
-		}
-		return fmt.Errorf("interrupted; the run is saved in %s: continue it with kiso train --resume %s", o.Checkpoint, o.Checkpoint)
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		r.cpu, r.cpuEpochs = cpu1-cpu0, r.trainer.Epoch()-epoch0
+	}
+	if errors.Is(err, context.Canceled) {
+		return o.saveInterrupted(saveCheckpoint)
 	}
 	if err != nil {
 		if errors.Is(err, train.ErrDiverged) && o.Checkpoint != "" {
@@ -343,7 +354,13 @@ func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stder
 		}
 		return err
 	}
-	return r.finish(ctx, h, time.Since(start), stdout)
+	if err := r.finish(ctx, h, time.Since(start), stdout); err != nil {
+		return err
+	}
+	if !o.Quiet {
+		r.hintNearChance(h, stderr)
+	}
+	return nil
 }
 
 func testLen[T tensor.Float](d *dataset[T]) int {
@@ -360,13 +377,21 @@ func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Wr
 		return nil, err
 	}
 	images := o.Model == "simplecnn" || o.Model == "deepcnn" || (fromFile && len(spec.Input) == 3)
-	if images && o.kind() != "mnist" {
-		return nil, usagef("--model %s takes 28x28 images: use it with --data mnist", o.Model)
+	if images && !o.images() {
+		return nil, usagef("--model %s takes 28x28 images: use it with --data mnist or --data fashion-mnist", o.Model)
 	}
-	o.dataOptions.Seed = uint32(o.Seed)
+	o.dataOptions.Seed, o.SplitSeed = uint32(o.Seed), uint32(o.Seed)+1
 	ds, err := loadDataset[T](ctx, &o.dataOptions, images, progress)
 	if err != nil {
 		return nil, err
+	}
+	if o.PlotBoundary != "" {
+		if err := canPlotBoundary(ds); err != nil {
+			return nil, err
+		}
+	}
+	if hasBatchNorm(o, spec) && !images && ds.train.Len() < 2 {
+		return nil, fmt.Errorf("%s: batch normalization needs at least 2 training cases, %d remain after the split", ds.name, ds.train.Len())
 	}
 	outputs := ds.train.Classes
 	if outputs == 0 {
@@ -387,19 +412,37 @@ func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Wr
 	if numel(out) != outputs {
 		return nil, fmt.Errorf("architecture: the network has %d outputs but %s has %d", numel(out), ds.name, outputs)
 	}
+	if o.Resume != "" {
+		// A checkpoint's options could ask for a network far larger than
+		// the values it holds: refuse it before building it.
+		if fp, err := spec.Footprint(ds.inputShape); err == nil && fp.Params > o.resumeValues {
+			return nil, fmt.Errorf("%s: its options describe a network of %d parameter and buffer values, but it holds %d", o.Resume, fp.Params, o.resumeValues)
+		}
+	}
 	init, _ := nn.ParseInit(o.Init)
 	net, err := nn.Build[T](spec, init, rng.NewNumpy(uint32(o.Seed)))
 	if err != nil {
 		return nil, fmt.Errorf("architecture: %w", err)
 	}
-	var l loss.Loss[T] = &loss.SoftmaxCrossEntropy[T]{}
-	if ds.train.Classes == 0 {
-		l = &loss.MSE[T]{}
-	}
+	l := loss.ForTask[T](ds.train.Classes)
 	opt, _ := optim.New[T](o.Optimizer, o.LR)
 	opt.SetWeightDecay(o.WeightDecay)
-	tr := train.New[T](net, l, opt, train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Seed: uint32(o.Seed) + 2, EvalTrain: o.EvalTrain})
+	tr := train.New[T](net, l, opt, train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Seed: uint32(o.Seed) + 2, EvalTrain: o.EvalTrain, FoldLone: true})
 	return &run[T]{o: o, ds: ds, spec: spec, net: net, loss: l, trainer: tr}, nil
+}
+
+// hasBatchNorm reports whether the network has batch normalization.
+func hasBatchNorm(o *trainOptions, spec nn.Spec) bool {
+	if o.Model == "mlp" {
+		return o.BatchNorm
+	}
+	c, _ := spec.Chain() // an unknown architecture has no layers here
+	for _, l := range c.Layers {
+		if _, ok := l.(nn.BatchNormSpec); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func numel(shape []int) int {
@@ -437,17 +480,23 @@ func (r *run[T]) describe() string {
 
 // trainSummary is kiso train --json's output.
 type trainSummary struct {
-	Data            string             `json:"data"`
-	Model           string             `json:"model"`
-	Epochs          int                `json:"epochs"`
-	TrainLoss       float64            `json:"train_loss"`
-	TrainAccuracy   *float64           `json:"train_accuracy"`
-	TestLoss        *float64           `json:"test_loss"`
-	TestAccuracy    *float64           `json:"test_accuracy"`
-	SecondsPerEpoch float64            `json:"seconds_per_epoch"`
-	Seconds         float64            `json:"seconds"`
-	Out             string             `json:"out,omitempty"`
-	History         []train.EpochStats `json:"history"`
+	Data            string   `json:"data"`
+	Model           string   `json:"model"`
+	Epochs          int      `json:"epochs"`
+	TrainLoss       float64  `json:"train_loss"`
+	TrainAccuracy   *float64 `json:"train_accuracy"`
+	TestLoss        *float64 `json:"test_loss"`
+	TestAccuracy    *float64 `json:"test_accuracy"`
+	SecondsPerEpoch float64  `json:"seconds_per_epoch"`
+	Seconds         float64  `json:"seconds"`
+	// CPUSeconds is the CPU time of the process (all threads, user and
+	// system) while it trained, evaluation included, beside Seconds' wall
+	// time; CPUSecondsPerEpoch divides it by the epochs this run trained.
+	// Both are absent where the system's CPU time is not read.
+	CPUSeconds         *float64           `json:"cpu_seconds,omitempty"`
+	CPUSecondsPerEpoch *float64           `json:"cpu_seconds_per_epoch,omitempty"`
+	Out                string             `json:"out,omitempty"`
+	History            []train.EpochStats `json:"history"`
 }
 
 func finite(v float64) *float64 {
@@ -466,11 +515,12 @@ func (r *run[T]) finish(ctx context.Context, h *train.History, took time.Duratio
 		info := model.Info{
 			Dataset: r.ds.name, Classes: r.ds.train.Classes, ClassNames: r.ds.train.ClassNames,
 			Optimizer: o.Optimizer, LearningRate: o.LR, Epochs: len(h.Epochs), Seed: &seed, Mean: r.ds.mean, Std: r.ds.std,
+			Split: o.splitInfo(),
 		}
 		if a := finite(last.TestAcc); a != nil {
 			info.Accuracy = *a
 		}
-		if err := model.Save(o.Out, r.net, r.spec, info); err != nil {
+		if err := model.Save(o.Out, r.net, info); err != nil {
 			return err
 		}
 	}
@@ -491,6 +541,10 @@ func (r *run[T]) finish(ctx context.Context, h *train.History, took time.Duratio
 		TrainAccuracy: finite(last.TrainAcc), TestLoss: finite(last.TestLoss), TestAccuracy: finite(last.TestAcc),
 		SecondsPerEpoch: secs / float64(max(len(h.Epochs), 1)), Seconds: took.Seconds(), Out: o.Out, History: h.Epochs,
 	}
+	if r.cpuEpochs > 0 {
+		c := r.cpu.Seconds()
+		s.CPUSeconds, s.CPUSecondsPerEpoch = &c, finite(c/float64(r.cpuEpochs))
+	}
 	if o.JSON {
 		return json.NewEncoder(stdout).Encode(s)
 	}
@@ -498,6 +552,9 @@ func (r *run[T]) finish(ctx context.Context, h *train.History, took time.Duratio
 		return nil
 	}
 	fmt.Fprintf(stdout, "done: %d epochs, %s per epoch", s.Epochs, seconds(s.SecondsPerEpoch))
+	if s.CPUSecondsPerEpoch != nil {
+		fmt.Fprintf(stdout, " (CPU %s)", seconds(*s.CPUSecondsPerEpoch))
+	}
 	if s.TrainAccuracy != nil {
 		fmt.Fprintf(stdout, "; train accuracy %.2f%%", 100**s.TrainAccuracy)
 	}
@@ -548,12 +605,25 @@ func (r *run[T]) plots(h *train.History) error {
 	return nil
 }
 
+// canPlotBoundary returns an error unless d is 2-D classification data,
+// whose decision boundary --plot-boundary can draw.
+func canPlotBoundary[T tensor.Float](d *dataset[T]) error {
+	set := d.train
+	if in := set.InputShape(); len(in) != 1 || in[0] != 2 {
+		return usagef("--plot-boundary: needs 2-D data, %s has %d features", d.name, numel(d.inputShape))
+	}
+	if set.Classes == 0 {
+		return usagef("--plot-boundary: needs classes, %s is a regression", d.name)
+	}
+	return nil
+}
+
 // plotBoundary draws the decision boundary of a 2-D classifier with all
 // its points.
 func (r *run[T]) plotBoundary() error {
 	set := r.ds.train
-	if set.X.Rank() != 2 || set.X.Cols() != 2 || set.Classes == 0 {
-		return fmt.Errorf("--plot-boundary: needs 2-D classification data, %s has %d features", r.ds.name, set.X.Cols())
+	if err := canPlotBoundary(r.ds); err != nil {
+		return err
 	}
 	var pts [][2]float64
 	var labels []int

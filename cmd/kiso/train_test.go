@@ -37,9 +37,10 @@ func TestTrainEvalPredictToy(t *testing.T) {
 			t.Errorf("%s not written: %v", f, err)
 		}
 	}
-	// eval regenerates the same points from the same seed: its accuracy
-	// over all 400 lies between the train and test figures' range.
-	out, errs, code = runCLI(t, "eval", "--model", m, "--data", "circle", "--json")
+	// eval regenerates the same points from the seed the model records:
+	// its accuracy over all 400 lies between the train and test figures'
+	// range.
+	out, errs, code = runCLI(t, "eval", "--model", m, "--data", "circle", "--split", "all", "--json")
 	if code != 0 {
 		t.Fatalf("eval: %s", errs)
 	}
@@ -269,7 +270,7 @@ func TestCSVTrainEvalPredict(t *testing.T) {
 	if _, errs, code := runCLI(t, "train", "--data", "csv:"+csv, "--label", "species", "--hidden", "8", "--epochs", "40", "--lr", "0.01", "--batch", "10", "--out", m, "-q"); code != 0 {
 		t.Fatal(errs)
 	}
-	out, errs, code := runCLI(t, "eval", "--model", m, "--data", "csv:"+csv, "--label", "species", "--json")
+	out, errs, code := runCLI(t, "eval", "--model", m, "--data", "csv:"+csv, "--label", "species", "--split", "all", "--json")
 	var e evalReport
 	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Cases != 90 || e.Accuracy == nil || *e.Accuracy < 0.95 || len(e.Classes) != 3 {
 		t.Fatalf("eval on the whole CSV: exit %d, %s %s", code, out, errs)
@@ -283,5 +284,32 @@ func TestCSVTrainEvalPredict(t *testing.T) {
 	os.WriteFile(rows, []byte("5.0,x\n"), 0o644)
 	if _, errs, code := runCLI(t, "predict", "--model", m, rows); code == 0 || !strings.Contains(errs, `"x" is not a number`) {
 		t.Errorf("a bad cell: exit %d, %q", code, errs)
+	}
+}
+
+// TestTrainBatchNormLoneLastCase trains with batch norm where the last
+// batch of an epoch would hold a single case, which batch norm cannot
+// normalize: the case joins the batch before it (issue 12, item 3).
+func TestTrainBatchNormLoneLastCase(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "rows.csv")
+	var b strings.Builder
+	b.WriteString("x,y,label\n")
+	for i := range 126 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%7, i%5, i%2)
+	}
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	for _, args := range [][]string{
+		{"--data", "spiral", "--batchnorm", "--batch", "319"},    // 320 training cases
+		{"--data", "csv:" + csv, "--batchnorm", "--hidden", "4"}, // 101 training cases, batches of 100
+	} {
+		_, errs, code := runCLI(t, append([]string{"train", "-q", "--out", "", "--epochs", "2"}, args...)...)
+		if code != 0 {
+			t.Errorf("train %v: exit %d: %s", args, code, errs)
+		}
+	}
+	_, errs, code := runCLI(t, "train", "-q", "--out", "", "--data", "circle", "--batchnorm", "--batch", "1")
+	if code != 2 || !strings.Contains(errs, "--batch 1") {
+		t.Errorf("--batchnorm --batch 1: exit %d, %q; want a usage error", code, errs)
 	}
 }

@@ -76,6 +76,8 @@ func (o *xorOptions) validate() (tutorial.Method, error) {
 	switch {
 	case o.Hidden < 1:
 		return 0, usagef("--hidden %d: must be at least 1", o.Hidden)
+	case o.Hidden > maxHiddenSize:
+		return 0, usagef("--hidden %d: more than %d units (maxHiddenSize)", o.Hidden, maxHiddenSize)
 	case o.Steps < 1:
 		return 0, usagef("--steps %d: must be at least 1", o.Steps)
 	case !(o.LR > 0) || math.IsInf(o.LR, 0):

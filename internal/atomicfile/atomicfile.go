@@ -2,6 +2,12 @@
 // checkpoints) so that a reader never sees a half-written file: the data
 // goes to a temporary file in the same folder, is synced, and is renamed
 // over the target only when complete.
+//
+// A process killed while writing (kill -9, a power cut) leaves its
+// temporary file behind, named ".TARGET.tmpDIGITS". The next Write of the
+// same target removes those that have not been modified for StaleAge and,
+// where the system has advisory locks (flock), that no live writer holds:
+// every writer locks its temporary file until it is renamed.
 package atomicfile
 
 import (
@@ -10,7 +16,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
+
+// StaleAge is how long a temporary file of a target must have gone
+// unmodified before a Write of that target removes it as abandoned.
+const StaleAge = 10 * time.Minute
 
 // Write creates or replaces path with what fill writes. If fill returns an
 // error, or anything fails, the old file (if any) is left untouched and the
@@ -24,12 +36,19 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
+	// Hold a lock on the temporary file until it is renamed (on a second
+	// descriptor, which outlives f), so that no other write removes it.
+	if lk, lerr := os.Open(f.Name()); lerr == nil {
+		lockFile(lk)
+		defer lk.Close()
+	}
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(f.Name())
 		}
 	}()
+	removeStale(dir, base, f.Name())
 	if err = fill(f); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) && pe.Path == f.Name() {
@@ -51,6 +70,42 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
 	return nil
+}
+
+// removeStale removes the temporary files of base in dir that a killed
+// write left: named as Write names them (other than own), not modified for
+// StaleAge, and not locked by a live writer. It is best effort: errors
+// leave the file.
+func removeStale(dir, base, own string) {
+	prefix := "." + base + ".tmp"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	cutoff := time.Now().Add(-StaleAge)
+	for _, e := range entries {
+		name := e.Name()
+		digits, ok := strings.CutPrefix(name, prefix)
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		if name == filepath.Base(own) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		fi, err := e.Info()
+		if err != nil || !fi.ModTime().Before(cutoff) {
+			continue
+		}
+		g, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		if lockFile(g) || !canLock {
+			os.Remove(p)
+		}
+		g.Close()
+	}
 }
 
 // WriteBytes is Write for data already in memory.

@@ -77,7 +77,7 @@ func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNa
 
 func TestExpCorrectlyRounded(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 0)) // seeded: the same inputs every run
-	cases := []float64{0, -0.0, 1, -1, 1e-300, -1e-300, 0x1p-54, -0x1p-54, 0x1p-53, 1e-10, 0.5, 700, -700, 708, -708,
+	cases := []float64{0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 0x1p-54, -0x1p-54, 0x1p-53, 1e-10, 0.5, 700, -700, 708, -708,
 		709.78, 709.782712893384, 709.7827128933841, -708.4, -720, -745.13, -745.1332191019411, -745.1332191019412, -745.2,
 		// 1 + x is a midpoint between two float64s: x²/2 decides.
 		0x1p-53, -0x1p-53, 0x1p-54, -0x1p-54, 3 * 0x1p-53, -3 * 0x1p-54, 0x1.8p-52, 0x1p-31, -0x1p-31}
@@ -152,7 +152,7 @@ func TestExpLogSpecialValues(t *testing.T) {
 			t.Errorf("Log(%v) = %v, want %v", c.x, got, c.log)
 		}
 	}
-	if got := Log(-0.0); !math.IsInf(got, -1) {
+	if got := Log(math.Copysign(0, -1)); !math.IsInf(got, -1) {
 		t.Errorf("Log(-0) = %v, want -Inf", got)
 	}
 }

@@ -49,3 +49,31 @@ func Python(t testing.TB, mods ...string) string {
 	Missing(t, "python3 with "+strings.Join(mods, ", "), "apt-get install "+strings.Join(pkgs, " "))
 	return ""
 }
+
+// NpmPack runs `npm pack spec` in dir and returns the path of the tarball
+// it wrote. When npm is not installed or cannot fetch the package (no
+// registry in reach), it calls Missing.
+func NpmPack(t testing.TB, dir, spec string) string {
+	t.Helper()
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		Missing(t, "npm", "apt-get install npm")
+		return ""
+	}
+	cmd := exec.Command(npm, "pack", "--silent", spec)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		msg := err.Error()
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg = strings.TrimSpace(string(ee.Stderr))
+		}
+		Missing(t, "npm pack "+spec, "the npm registry must be in reach: "+msg)
+		return ""
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) == 0 {
+		t.Fatalf("npm pack %s printed no file name", spec)
+	}
+	return dir + "/" + lines[len(lines)-1]
+}

@@ -4,8 +4,9 @@
 
 import { fromURL, toURL } from './urlstate.js';
 import { NetView } from './network.js';
-import { classColors, drawAxes, drawHeat, drawPoints, rgb } from './draw.js';
+import { classColors, drawAxes, drawHeat, drawPoints, features, rgb } from './draw.js';
 import { drawCurves } from './chart.js';
+import { langParam, t, translatePage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -53,9 +54,9 @@ async function newSession(config, play) {
   } catch (e) {
     try {
       res = await api('POST', '/api/session', app.info.default);
-      showBanner(`${e.message}. Started from the defaults instead.`, 'error');
+      showBanner(t('{msg}. Started from the defaults instead.', { msg: e.message }), 'error');
     } catch (e2) {
-      showBanner(`Cannot start a session: ${e2.message}`, 'error', true);
+      showBanner(t('Cannot start a session: {msg}', { msg: e2.message }), 'error', true);
       return;
     }
   }
@@ -93,7 +94,7 @@ function connect() {
     ended(JSON.parse(e.data).reason);
   });
   es.addEventListener('error', () => {
-    if (es.readyState === EventSource.CLOSED && app.es === es) ended('the connection to the server was lost');
+    if (es.readyState === EventSource.CLOSED && app.es === es) ended(t('the connection to the server was lost'));
   });
 }
 
@@ -102,9 +103,9 @@ function ended(reason) {
   showPlaying();
   const b = $('banner');
   b.className = 'banner error';
-  b.textContent = `This session has ended: ${reason}. `;
+  b.textContent = t('This session has ended: {reason}. ', { reason });
   const again = document.createElement('button');
-  again.textContent = 'Start again';
+  again.textContent = t('Start again');
   again.addEventListener('click', () => {
     hideBanner();
     newSession(app.config, false);
@@ -156,7 +157,7 @@ async function editPoints(edit) {
 }
 
 function writeURL() {
-  if (app.config) history.replaceState(null, '', toURL(app.config, app.playing));
+  if (app.config) history.replaceState(null, '', toURL(app.config, app.playing) + (langParam ? `&lang=${langParam}` : ''));
 }
 
 // ---- Frames ----------------------------------------------------------
@@ -206,12 +207,12 @@ function render() {
   $('ups').textContent = Math.round(f.updates_per_sec);
   $('trainLoss').textContent = fmt(f.train.loss, 3);
   $('trainAcc').textContent = pct(f.train.accuracy);
-  $('testLoss').textContent = f.test ? fmt(f.test.loss, 3) : 'no test set';
+  $('testLoss').textContent = f.test ? fmt(f.test.loss, 3) : t('no test set');
   $('testAcc').textContent = f.test ? pct(f.test.accuracy) : '–';
   drawCurves($('lossChart'), app.history, 1, 2, null);
   drawCurves($('accChart'), app.history, 3, 4, 1);
   if (app.heatDirty) drawOutput();
-  net.setLayers(app.config.layers, f.classes);
+  net.setLayers(app.config.layers, f.classes, app.config.features, f.view);
   net.update(f, app.heatDirty);
   app.heatDirty = false;
   renderTiming(f.timing);
@@ -230,20 +231,22 @@ function drawOutput() {
   drawPoints(ctx, app.points, f.view, $('showTest').checked);
 }
 
-function renderTiming(t) {
-  if (!t || !t.backprop_us) return;
-  const bp = t.backprop_us;
-  const num = t.numerical_us;
+function renderTiming(tm) {
+  if (!tm || !tm.backprop_us) return;
+  const bp = tm.backprop_us;
+  const num = tm.numerical_us;
   const top = Math.max(bp, num);
   $('bpBar').style.width = `${Math.max((bp / top) * 100, 0.8)}%`;
   $('numBar').style.width = `${Math.max((num / top) * 100, 0.8)}%`;
   $('bpTime').textContent = micros(bp);
   $('numTime').textContent = micros(num);
   const batch = Math.min(app.config.batch, app.points.filter((p) => !p.test).length);
-  $('timingNote').textContent =
-    `One gradient of the loss on a batch of ${batch} points, ${t.params} parameters. ` +
-    `Central differences run the network twice per parameter (${(2 * t.params).toLocaleString('en-US')} times); ` +
-    `backprop runs it forward and back once: ${Math.round(num / bp).toLocaleString('en-US')}× faster here.`;
+  $('timingNote').textContent = t('One gradient of the loss on a batch of {batch} points, {params} parameters. Central differences run the network twice per parameter ({runs} times); backprop runs it forward and back once: {ratio}× faster here.', {
+    batch,
+    params: tm.params,
+    runs: (2 * tm.params).toLocaleString('en-US'),
+    ratio: Math.round(num / bp).toLocaleString('en-US'),
+  });
 }
 
 function renderClasses() {
@@ -256,8 +259,8 @@ function renderClasses() {
       b.className = 'swatch';
       b.setAttribute('role', 'radio');
       b.style.setProperty('--c', rgb(classColors[k % classColors.length]));
-      b.textContent = k < app.classes ? `class ${k}` : `+ class ${k}`;
-      b.title = k < app.classes ? `Add points of class ${k}` : `Add points of a new class ${k}`;
+      b.textContent = k < app.classes ? t('class {k}', { k }) : t('+ class {k}', { k });
+      b.title = k < app.classes ? t('Add points of class {k}', { k }) : t('Add points of a new class {k}', { k });
       b.addEventListener('click', () => {
         app.addClass = k;
         renderClasses();
@@ -280,8 +283,13 @@ function renderClasses() {
       s.append(i, text);
       legend.append(s);
     };
-    for (let k = 0; k < app.classes; k++) item(`class ${k}`, rgb(classColors[k % classColors.length]));
-    item('test point (ringed)', null);
+    if (app.classes === 1) {
+      item(t('negative value'), rgb(classColors[0]));
+      item(t('positive value'), rgb(classColors[1]));
+    } else {
+      for (let k = 0; k < app.classes; k++) item(t('class {k}', { k }), rgb(classColors[k % classColors.length]));
+    }
+    item(t('test point (ringed)'), null);
   }
 }
 
@@ -291,7 +299,7 @@ const lrs = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const batches = [1, 2, 4, 5, 10, 20, 30, 50, 100, 200, 500];
 const regRates = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const speeds = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 0];
-const dataNames = { xor4: 'XOR: 4 points', circle: 'Circle', xor: 'XOR', gauss: 'Two gaussians', spiral: 'Spiral' };
+const dataNames = { xor4: 'XOR: 4 points', circle: 'Circle', xor: 'XOR', gauss: 'Two gaussians', spiral: 'Spiral', plane: 'Plane', waves: 'Waves' };
 
 function fillSelect(sel, values, label = String) {
   sel.textContent = '';
@@ -313,7 +321,7 @@ function setupControls() {
   fillSelect($('optimizer'), info.optimizers, (n) => ({ sgd: 'SGD', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam', momentum: 'Momentum', nesterov: 'Nesterov' })[n] || n);
   fillSelect($('batch'), batches);
   fillSelect($('regRate'), regRates);
-  fillSelect($('speed'), speeds, (v) => (v === 0 ? 'max' : String(v)));
+  fillSelect($('speed'), speeds, (v) => (v === 0 ? t('max') : String(v)));
   fillSelect($('init'), info.inits, (v) => ({ xavier: 'Xavier', he: 'He' })[v] || `N(0, ${v}²)`);
 
   const num = (id, field, parse = Number) => $(id).addEventListener('change', (e) => changeConfig({ [field]: parse(e.target.value) }));
@@ -325,6 +333,11 @@ function setupControls() {
   num('reg', 'reg', String);
   num('grad', 'grad', String);
   num('init', 'init', String);
+  num('draws', 'draws', String);
+  $('problem').addEventListener('change', (e) => {
+    const regression = e.target.value === 'regression';
+    changeConfig({ problem: e.target.value, data: regression ? 'plane' : 'xor' });
+  });
   num('seed', 'seed');
 
   const slider = (id, field, scale, label) => {
@@ -338,21 +351,26 @@ function setupControls() {
   slider('points', 'points', 1, (v) => String(v));
 
   const ds = $('datasets');
-  for (const name of info.data_sets) {
+  for (const name of [...info.data_sets, ...info.regression_sets]) {
     const b = document.createElement('button');
     b.className = 'dataset';
     b.dataset.name = name;
-    b.title = dataNames[name] || name;
+    b.title = t(dataNames[name] || name);
     const c = document.createElement('canvas');
     c.width = c.height = 52;
     drawIcon(c.getContext('2d'), name);
     const s = document.createElement('span');
-    s.textContent = dataNames[name] || name;
+    s.textContent = t(dataNames[name] || name);
     b.append(c, s);
     b.addEventListener('click', () => changeConfig({ data: name }));
     ds.append(b);
   }
 
+  $('tutorialPreset').addEventListener('click', async () => {
+    app.history = [];
+    await changeConfig(structuredClone(info.presets.tutorial));
+    showBanner(t('The tutorial\'s network: press play for the tutorial\'s 30000 steps, or step through them one by one.'), 'info');
+  });
   $('newSeed').addEventListener('click', () => {
     const a = new Uint32Array(1);
     crypto.getRandomValues(a);
@@ -371,6 +389,20 @@ function setupControls() {
     }
   });
 
+  for (const name of info.features) {
+    const b = document.createElement('button');
+    b.dataset.name = name;
+    b.textContent = features[name].label;
+    b.title = t('Use {f} as an input', { f: features[name].label });
+    b.addEventListener('click', () => {
+      const on = app.config.features.includes(name);
+      if (on && app.config.features.length === 1) return; // at least one
+      // The features in the order the page lists them.
+      const next = info.features.filter((f) => (f === name ? !on : app.config.features.includes(f)));
+      changeConfig({ features: next });
+    });
+    $('features').append(b);
+  }
   $('addLayer').addEventListener('click', () => {
     const layers = app.config.layers.map((l) => ({ ...l }));
     const last = layers[layers.length - 1];
@@ -404,7 +436,7 @@ function setupControls() {
       const q = new URLSearchParams({ test_ratio: app.config.test_ratio, seed: app.config.seed, name: file.name });
       const r = await api('POST', `/api/csv?${q}`, file, 'text/csv');
       await changeConfig({ data: 'custom', custom: r.points, view: [-6, 6] });
-      showBanner(`Loaded ${r.points.length} points in ${r.classes} classes from ${file.name}` +
+      showBanner(t('Loaded {n} points in {k} classes from {file}', { n: r.points.length, k: r.classes, file: file.name }) +
         (r.class_names ? ` (${r.class_names.map((n, i) => `${i}: ${n}`).join(', ')})` : '') + '.', 'info');
     } catch (err) {
       showBanner(err.message, 'error');
@@ -420,7 +452,7 @@ function setupControls() {
     try {
       const r = await api('POST', '/api/model', form, null);
       adopt(r, false);
-      showBanner(`Loaded ${file.name}.`, 'info');
+      showBanner(t('Loaded {file}.', { file: file.name }), 'info');
     } catch (err) {
       showBanner(`${file.name}: ${err.message}`, 'error');
     }
@@ -428,11 +460,11 @@ function setupControls() {
   $('copyLink').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);
-      $('copyLink').textContent = 'Copied!';
+      $('copyLink').textContent = t('Copied!');
     } catch {
-      $('copyLink').textContent = 'Copy from the address bar';
+      $('copyLink').textContent = t('Copy from the address bar');
     }
-    setTimeout(() => ($('copyLink').textContent = 'Copy link'), 1500);
+    setTimeout(() => ($('copyLink').textContent = t('Copy link')), 1500);
   });
   window.addEventListener('pagehide', closeSession);
 }
@@ -465,6 +497,7 @@ function syncControls() {
   setSelect($('grad'), c.grad);
   setSelect($('speed'), c.speed);
   setSelect($('init'), c.init);
+  setSelect($('draws'), c.draws);
   $('seed').value = String(c.seed);
   $('test').value = String(Math.round(c.test_ratio * 100));
   $('testLabel').textContent = `${Math.round(100 - c.test_ratio * 100)}% : ${Math.round(c.test_ratio * 100)}%`;
@@ -474,13 +507,20 @@ function syncControls() {
   $('pointsLabel').textContent = String(c.points);
   const toy = c.data !== 'xor4' && c.data !== 'custom';
   for (const id of ['test', 'noise', 'points']) $(id).disabled = !toy;
-  for (const b of $('datasets').children) b.classList.toggle('selected', b.dataset.name === c.data);
+  const regression = c.problem === 'regression';
+  setSelect($('problem'), c.problem);
+  for (const b of $('datasets').children) {
+    b.classList.toggle('selected', b.dataset.name === c.data);
+    b.style.display = app.info.regression_sets.includes(b.dataset.name) !== regression ? 'none' : '';
+  }
+  $('addPoints').style.display = regression ? 'none' : '';
   $('layerCount').textContent = String(c.layers.length);
-  $('layerCount').nextSibling.textContent = c.layers.length === 1 ? ' hidden layer' : ' hidden layers';
+  $('layerCount').nextSibling.textContent = t(c.layers.length === 1 ? ' hidden layer' : ' hidden layers');
   $('addLayer').disabled = c.layers.length >= app.info.limits.max_layers;
   $('removeLayer').disabled = c.layers.length === 0;
   $('regRate').disabled = c.reg === 'none';
-  if (app.frame) net.setLayers(c.layers, app.classes);
+  for (const b of $('features').children) b.setAttribute('aria-pressed', String(c.features.includes(b.dataset.name)));
+  if (app.frame) net.setLayers(c.layers, app.classes, c.features, app.frame.view);
 }
 
 const icons = {
@@ -492,7 +532,7 @@ function showPlaying() {
   const b = $('play');
   b.innerHTML = app.playing ? icons.pause : icons.play;
   b.classList.toggle('playing', app.playing);
-  b.setAttribute('aria-label', app.playing ? 'Pause' : 'Play');
+  b.setAttribute('aria-label', t(app.playing ? 'Pause' : 'Play'));
 }
 
 let bannerTimer;
@@ -553,6 +593,15 @@ function drawIcon(ctx, name) {
         dot(c + (rnd() - 0.5) * 0.3, 1 - c + (rnd() - 0.5) * 0.3, k);
       }
       break;
+    case 'plane':
+    case 'waves':
+      for (let i = 0; i < 70; i++) {
+        const x = rnd();
+        const y = rnd();
+        const v = name === 'plane' ? x - y : Math.sin(6 * x) * Math.cos(6 * y);
+        dot(x, y, v > 0 ? 1 : 0, 1.2 + 1.6 * Math.min(Math.abs(v), 1));
+      }
+      break;
     case 'spiral':
       for (let i = 0; i < 60; i++) {
         const k = i % 2;
@@ -579,10 +628,12 @@ function micros(us) {
 }
 
 async function main() {
+  translatePage();
+  if (langParam) $('toDigits').href = `digits.html?lang=${langParam}`;
   try {
     app.info = await api('GET', '/api/info');
   } catch (e) {
-    showBanner(`Cannot reach the kiso server: ${e.message}`, 'error', true);
+    showBanner(t('Cannot reach the kiso server: {msg}', { msg: e.message }), 'error', true);
     return;
   }
   setupControls();

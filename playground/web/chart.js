@@ -1,5 +1,7 @@
 // chart.js: the loss and accuracy curves.
 
+import { t } from './i18n.js';
+
 export const trainColor = '#3b5b92';
 export const testColor = '#e0611a';
 
@@ -49,7 +51,7 @@ export function drawCurves(canvas, rows, a, b, yMax) {
   ctx.fillText(fmt(top1), left - 4, top + 8);
   ctx.fillText('0', left - 4, top + h);
   ctx.textAlign = 'right';
-  ctx.fillText(`step ${last.toLocaleString('en-US')}`, left + w, top + h + 12);
+  ctx.fillText(t('step {n}', { n: last.toLocaleString('en-US') }), left + w, top + h + 12);
   const line = (col, color) => {
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.6;

@@ -53,7 +53,7 @@ export function drawHeat(ctx, heat, classes, discrete) {
   const off = offscreen(side);
   const octx = off.getContext('2d');
   const img = octx.createImageData(side, side);
-  const floor = 1 / classes;
+  const floor = classes > 1 ? 1 / classes : 0; // a regression's conf is |value|
   for (let i = 0; i < side * side; i++) {
     const p = conf[i] / 255;
     let t = Math.max(0, (p - floor) / (1 - floor));
@@ -88,15 +88,38 @@ export function drawThumb(ctx, bytes, offset, side) {
   ctx.drawImage(off, 0, 0, ctx.canvas.width, ctx.canvas.height);
 }
 
-// drawInput draws an input neuron's thumbnail: the feature x (axis 0) or
-// y (axis 1) over the view, scaled to [-1, 1].
-export function drawInput(ctx, axis) {
+// features are the input features (Config.Features): each its label and
+// its value at the point (x1, x2).
+export const features = {
+  x1: { label: 'x₁', f: (x1) => x1 },
+  x2: { label: 'x₂', f: (x1, x2) => x2 },
+  x1sq: { label: 'x₁²', f: (x1) => x1 * x1 },
+  x2sq: { label: 'x₂²', f: (x1, x2) => x2 * x2 },
+  x1x2: { label: 'x₁x₂', f: (x1, x2) => x1 * x2 },
+  sinx1: { label: 'sin x₁', f: (x1) => Math.sin(x1) },
+  sinx2: { label: 'sin x₂', f: (x1, x2) => Math.sin(x2) },
+};
+
+// drawInput draws an input neuron's thumbnail: the feature name over the
+// view [lo, hi]², divided by its largest magnitude there.
+export function drawInput(ctx, name, view) {
   const w = ctx.canvas.width;
   const h = ctx.canvas.height;
+  const [lo, hi] = view;
+  const f = (features[name] || features.x1).f;
+  const vals = new Float64Array(w * h);
+  let top = 1e-12;
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      const v = f(lo + ((j + 0.5) / w) * (hi - lo), hi - ((i + 0.5) / h) * (hi - lo));
+      vals[i * w + j] = v;
+      top = Math.max(top, Math.abs(v));
+    }
+  }
   const img = ctx.createImageData(w, h);
   for (let i = 0; i < h; i++) {
     for (let j = 0; j < w; j++) {
-      const v = axis === 0 ? (2 * (j + 0.5)) / w - 1 : 1 - (2 * (i + 0.5)) / h;
+      const v = vals[i * w + j] / top;
       const c = divergingColor(v);
       const k = 4 * (i * w + j);
       img.data[k] = c[0];

@@ -3,7 +3,8 @@
 // and whose colour its sign. Hidden layers have + and − buttons and an
 // activation menu.
 
-import { classColors, decode, drawInput, drawThumb, mix3, rgb } from './draw.js';
+import { classColors, decode, drawInput, drawThumb, features, mix3, rgb } from './draw.js';
+import { t } from './i18n.js';
 
 const svgNS = 'http://www.w3.org/2000/svg';
 const node = 36; // neuron size, px
@@ -22,18 +23,21 @@ export class NetView {
     this.frame = null;
     window.addEventListener('resize', () => {
       this.key = '';
-      if (this.layers) this.setLayers(this.layers, this.classes);
+      if (this.layers) this.setLayers(this.layers, this.classes, this.inputs, this.view);
     });
   }
 
-  // setLayers rebuilds the diagram for the hidden layers and classes, if
-  // they differ from what it shows.
-  setLayers(layers, classes) {
-    const key = JSON.stringify([layers, classes, this.el.clientWidth]);
+  // setLayers rebuilds the diagram for the input features (drawn over the
+  // view [lo, hi]²), the hidden layers and the classes, if they differ
+  // from what it shows.
+  setLayers(layers, classes, inputs = ['x1', 'x2'], view = [-6, 6]) {
+    const key = JSON.stringify([layers, classes, inputs, view, this.el.clientWidth]);
     if (key === this.key) return;
     this.key = key;
     this.layers = layers.map((l) => ({ ...l }));
     this.classes = classes;
+    this.inputs = [...inputs];
+    this.view = [...view];
     this.build();
     if (this.frame) this.update(this.frame);
   }
@@ -41,7 +45,7 @@ export class NetView {
   build() {
     const el = this.el;
     el.textContent = '';
-    const sizes = [2, ...this.layers.map((l) => l.neurons), this.classes];
+    const sizes = [this.inputs.length, ...this.layers.map((l) => l.neurons), this.classes];
     const width = Math.max(el.clientWidth, 320);
     const tallest = Math.max(...sizes);
     const height = head + tallest * (node + gap) + 8;
@@ -100,10 +104,10 @@ export class NetView {
         el.append(c);
         cs.push(c);
         if (k === 0) {
-          drawInput(c.getContext('2d'), i);
+          drawInput(c.getContext('2d'), this.inputs[i], this.view);
           const lab = document.createElement('span');
           lab.className = 'inlabel';
-          lab.textContent = i === 0 ? 'x₁' : 'x₂';
+          lab.textContent = (features[this.inputs[i]] || { label: this.inputs[i] }).label;
           lab.style.left = `${x + node + 3}px`;
           lab.style.top = `${y - 12}px`;
           el.append(lab);
@@ -118,7 +122,7 @@ export class NetView {
         if (k === sizes.length - 1) {
           const lab = document.createElement('span');
           lab.className = 'outlabel';
-          lab.textContent = `class ${i}`;
+          lab.textContent = sizes[k] === 1 ? t('value') : t('class {k}', { k: i });
           lab.style.left = `${x + node + 4}px`;
           lab.style.top = `${y + node / 2 - 7}px`;
           lab.style.color = rgb(classColors[i % classColors.length]);
@@ -135,23 +139,23 @@ export class NetView {
       h.className = 'colhead';
       h.style.left = `${this.pos[k][0][0] + node / 2}px`;
       if (k === 0) {
-        h.innerHTML = '<b>Input</b><small>2 features</small>';
+        h.innerHTML = `<b>${t('Input')}</b><small>${t(n === 1 ? '{n} feature' : '{n} features', { n })}</small>`;
       } else if (k === sizes.length - 1) {
-        h.innerHTML = `<b>Output</b><small>softmax, ${n} classes</small>`;
+        h.innerHTML = `<b>${t('Output')}</b><small>${n === 1 ? t('linear, a value') : t('softmax, {n} classes', { n })}</small>`;
       } else {
         const l = this.layers[k - 1];
         const row = document.createElement('div');
         row.className = 'pm';
-        const plus = button('+', `Add a neuron to layer ${k}`, () => this.edit(k - 1, +1));
-        const minus = button('−', `Remove a neuron from layer ${k}`, () => this.edit(k - 1, -1));
+        const plus = button('+', t('Add a neuron to layer {k}', { k }), () => this.edit(k - 1, +1));
+        const minus = button('−', t('Remove a neuron from layer {k}', { k }), () => this.edit(k - 1, -1));
         plus.disabled = l.neurons >= this.opts.maxNeurons;
         minus.disabled = l.neurons <= 1;
         row.append(plus, minus);
         const label = document.createElement('small');
-        label.textContent = `${l.neurons} neuron${l.neurons === 1 ? '' : 's'}`;
+        label.textContent = t(l.neurons === 1 ? '{n} neuron' : '{n} neurons', { n: l.neurons });
         const sel = document.createElement('select');
-        sel.title = `Activation of layer ${k}`;
-        sel.setAttribute('aria-label', `Activation of layer ${k}`);
+        sel.title = t('Activation of layer {k}', { k });
+        sel.setAttribute('aria-label', sel.title);
         sel.className = 'act';
         for (const a of this.opts.activations) sel.append(new Option(a, a, false, a === l.activation));
         sel.addEventListener('change', () => {
@@ -240,18 +244,18 @@ export class NetView {
     const tip = this.opts.tooltip;
     if (!f) return;
     const last = f.net.sizes.length - 1;
-    const name = (k, i) => (k === 0 ? (i === 0 ? 'x₁' : 'x₂') : k === last ? `output ${i}` : `neuron ${i + 1} of layer ${k}`);
+    const name = (k, i) => (k === 0 ? (features[this.inputs[i]] || { label: '?' }).label : k === last ? t('output {i}', { i }) : t('neuron {i} of layer {k}', { i: i + 1, k }));
     if (h.kind === 'link') {
       const out = f.net.sizes[h.k + 1];
       const w = f.net.w[h.k]?.[h.i * out + h.j];
       if (w == null) return;
-      tip.textContent = `weight ${fmtW(w)}: ${name(h.k, h.i)} → ${name(h.k + 1, h.j)}`;
+      tip.textContent = t('weight {w}: {from} → {to}', { w: fmtW(w), from: name(h.k, h.i), to: name(h.k + 1, h.j) });
     } else if (h.k === 0) {
-      tip.textContent = `input ${name(0, h.i)}: the point's ${h.i === 0 ? 'horizontal' : 'vertical'} coordinate`;
+      tip.textContent = t('input {name}: a feature of the point (x₁ its horizontal, x₂ its vertical coordinate)', { name: name(0, h.i) });
     } else {
       const b = f.net.b[h.k - 1]?.[h.i];
-      const act = h.k === last ? 'softmax probability' : f.net.activations[h.k - 1];
-      tip.textContent = `${name(h.k, h.i)} (${act}), bias ${fmtW(b)}`;
+      const act = h.k === last ? t('softmax probability') : f.net.activations[h.k - 1];
+      tip.textContent = t('{name} ({act}), bias {b}', { name: name(h.k, h.i), act, b: fmtW(b) });
     }
     tip.hidden = false;
   }

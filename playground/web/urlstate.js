@@ -1,17 +1,17 @@
 // urlstate.js: the configuration in the page's URL, so that a link
 // reproduces a run. Short keys keep links readable:
 //
-//   data noise n test seed view layers act init opt lr batch reg rr grad speed pts play
+//   problem data noise n test seed view feat layers act init opt lr batch reg rr grad speed draws pts play
 //
-// layers=4,4 act=tanh,tanh; pts=x,y,label[,t];... (t marks a test point);
+// feat=x1,x2 (Config.Features); layers=4,4 act=tanh,tanh; pts=x,y,label[,t];... (t marks a test point);
 // view=lo,hi; play=1 starts training on load. Numbers are written as
 // JavaScript prints them, the shortest form that reads back to the same
 // float64, so a link gives the server the very same points.
 
 const keys = {
-  data: 'data', noise: 'noise', points: 'n', test_ratio: 'test', seed: 'seed',
+  problem: 'problem', data: 'data', noise: 'noise', points: 'n', test_ratio: 'test', seed: 'seed',
   init: 'init', optimizer: 'opt', lr: 'lr', batch: 'batch', reg: 'reg',
-  reg_rate: 'rr', grad: 'grad', speed: 'speed',
+  reg_rate: 'rr', grad: 'grad', speed: 'speed', draws: 'draws',
 };
 const numeric = new Set(['noise', 'points', 'test_ratio', 'seed', 'lr', 'batch', 'reg_rate', 'speed']);
 
@@ -25,6 +25,7 @@ export function fromURL(search, def) {
     const v = q.get(key);
     c[field] = numeric.has(field) ? Number(v) : v;
   }
+  if (q.has('feat')) c.features = q.get('feat').split(',').filter(Boolean);
   if (q.has('layers')) {
     const sizes = q.get('layers') === '' ? [] : q.get('layers').split(',').map(Number);
     const acts = (q.get('act') || '').split(',');
@@ -49,6 +50,7 @@ export function fromURL(search, def) {
 export function toURL(c, play) {
   const q = new URLSearchParams();
   for (const [field, key] of Object.entries(keys)) q.set(key, String(c[field]));
+  q.set('feat', c.features.join(','));
   q.set('layers', c.layers.map((l) => l.neurons).join(','));
   q.set('act', c.layers.map((l) => l.activation).join(','));
   if (c.view && (c.view[0] !== 0 || c.view[1] !== 0)) q.set('view', c.view.join(','));

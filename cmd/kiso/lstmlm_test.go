@@ -1,0 +1,45 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kiso-go/kiso/nn"
+	"github.com/kiso-go/kiso/rng"
+	"github.com/kiso-go/kiso/rnnlm"
+)
+
+// TestLSTMLMGenerate samples from a saved (untrained) model: the words
+// come from its vocabulary, <unk> never, <eos> as line ends.
+func TestLSTMLMGenerate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lm.kiso")
+	words := []string{"the", "cat", "sat", "<unk>", "<eos>"}
+	m := nn.NewLSTMLM[float32](nn.LSTMLMConfig{Vocab: 5, Embed: 3, Hidden: 4}, rng.NewNumpy(1))
+	if err := rnnlm.Save(path, m, words, rnnlm.Info{}); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "lstmlm", "--generate", "40", "--model", path, "--start", "The cat")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got := strings.Fields(stdout)
+	if len(got) < 20 || got[0] != "the" || got[1] != "cat" || strings.Contains(stdout, "<unk>") || strings.Contains(stdout, "<eos>") {
+		t.Fatalf("sample %q", stdout)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lstmlm", "--generate", "5", "--model", path, "--start", "dog"}, "not in the model's vocabulary"},
+		{[]string{"lstmlm", "--generate", "5", "--model", filepath.Join(t.TempDir(), "none.kiso")}, "load"},
+		{[]string{"lstmlm", "--tie-weights", "--embed", "100", "--hidden", "200"}, "embed = hidden"},
+		{[]string{"lstmlm", "--data", "poems", "--out", filepath.Join(t.TempDir(), "x.kiso")}, "want brown or ptb"},
+		{[]string{"lstmlm", "--data", "ptb", "--dir", t.TempDir(), "--out", filepath.Join(t.TempDir(), "x.kiso")}, "kiso data ptb"},
+	} {
+		_, stderr, code := runCLI(t, c.args...)
+		if code == 0 || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q, want one line about %q", c.args, code, stderr, c.want)
+		}
+	}
+}

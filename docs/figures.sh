@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# docs/figures.sh reruns the runs behind the figures of README.md,
+# README.ja.md and docs/, and prints each figure as measured now; runs whose
+# result depends on the seed are repeated over seeds 1, 2 and 3 and printed
+# as a range (lowest-highest), with the final and the best test accuracy.
+#
+#   docs/figures.sh --quick    a few minutes: the tutorial's XOR run and its
+#                              sweep, the MNIST MLPs, the example programs
+#   docs/figures.sh            also the CNNs on MNIST and Fashion-MNIST and
+#                              the book's experiments (hours on 2 cores)
+#   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds (longer
+#                              still)
+#
+# Figures (PNG) are written under $OUT (default: a new temporary folder),
+# never over the ones in docs/; copy those you want to keep. Runs are
+# niced. Needs: Go; MNIST and Fashion-MNIST are fetched into the user
+# cache as kiso data does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+deep=0
+for a in "$@"; do
+  case "$a" in
+    --quick) mode=quick ;;
+    --deep) deep=1 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "figures.sh: unknown argument $a (want --quick or --deep)" >&2; exit 2 ;;
+  esac
+done
+OUT=${OUT:-$(mktemp -d -t kiso-figures.XXXXXX)}
+mkdir -p "$OUT"
+SEEDS=${SEEDS:-1 2 3}
+kiso="$OUT/kiso"
+go build -o "$kiso" ./cmd/kiso
+run() { nice -n 10 "$kiso" "$@"; }
+echo "kiso figures ($mode mode), files in $OUT"
+"$kiso" version
+
+# accuracies FILE...: the range over the history files of the final and
+# of the best test accuracy (column 5 of kiso train --history).
+accuracies() {
+  awk -F, 'FNR == 1 { next }
+    { last[FILENAME] = $5; if ($5 > best[FILENAME]) best[FILENAME] = $5 }
+    END {
+      lo = 2; hi = -1; blo = 2; bhi = -1
+      for (f in last) {
+        if (last[f] < lo) lo = last[f]; if (last[f] > hi) hi = last[f]
+        if (best[f] < blo) blo = best[f]; if (best[f] > bhi) bhi = best[f]
+        n++
+      }
+      printf "final %.2f-%.2f%%, best %.2f-%.2f%% (%d seeds)\n", 100*lo, 100*hi, 100*blo, 100*bhi, n
+    }' "$@"
+}
+
+# seeds NAME ARGS...: kiso train ARGS for each seed, then the range.
+seeds() {
+  local name=$1; shift
+  local files=()
+  for s in $SEEDS; do
+    run train "$@" --seed "$s" --quiet --out "" --history "$OUT/$name.seed$s.csv" \
+      --plot-acc "$OUT/$name.seed$s.acc.png" > /dev/null
+    files+=("$OUT/$name.seed$s.csv")
+  done
+  printf '%-28s %s\n' "$name:" "$(accuracies "${files[@]}")"
+}
+
+echo
+echo "== the tutorial's XOR network (README: the two commands; docs/tutorial.md)"
+run xor --loss-csv "$OUT/loss_data.csv" --plot "$OUT/xor_loss.png" | sed -n '3,8p;/learned XOR/p'
+echo "-- kiso xor --sweep 100 (numerical, then backprop)"
+run xor --sweep 100 | grep "learned XOR"
+run xor --sweep 100 --grad backprop | grep "learned XOR"
+
+echo
+echo "== the example programs (README: the book map)"
+for ex in ch2-perceptron ch3-forward ch4-numdiff ch5-backprop; do
+  echo "-- examples/$ex"
+  go run "./examples/$ex"
+done
+go run ./examples/ch4-twolayer
+echo "-- examples/ch6-optimizers"
+go run ./examples/ch6-optimizers "$OUT/optimizers.png"
+echo "-- examples/quickstart"
+go build -o "$OUT/quickstart" ./examples/quickstart
+(cd "$OUT" && ./quickstart)
+
+echo
+echo "== MNIST, multi-layer networks (docs/training.md)"
+run data mnist --quiet > /dev/null
+seeds mnist-mlp-100 --data mnist --hidden 100 --epochs 20
+seeds mnist-twolayernet-50 --data mnist --hidden 50 --optimizer sgd --lr 0.1 --init 0.01 --epochs 17
+
+if [ "$mode" = quick ]; then
+  echo
+  echo "quick mode: done (the CNNs and experiments run without --quick)"
+  exit 0
+fi
+
+echo
+echo "== CNNs on MNIST (README: the book map, chapters 7 and 8)"
+seeds mnist-simplecnn --data mnist --model simplecnn --epochs 20
+if [ "$deep" = 1 ]; then
+  seeds mnist-deepcnn --data mnist --model deepcnn --epochs 20
+else
+  echo "mnist-deepcnn: skipped (--deep runs it: 20 epochs x 3 seeds)"
+fi
+
+echo
+echo "== Fashion-MNIST (README: Beyond MNIST)"
+run data fashion-mnist --quiet > /dev/null
+seeds fashion-simplecnn --data fashion-mnist --model simplecnn --epochs 20
+seeds fashion-bncnn --data fashion-mnist --model docs/fashion/bncnn.json --epochs 15
+
+echo
+echo "== the book's experiments (docs/experiments.md)"
+for e in optimizers init batchnorm overfit search filters mistakes; do
+  run experiment "$e" --out "$OUT/experiments/$e" --quiet --json > "$OUT/experiments-$e.json"
+  echo "$e: $OUT/experiments/$e ($OUT/experiments-$e.json)"
+done
+echo
+echo "done; files in $OUT"

@@ -1,0 +1,112 @@
+package playground
+
+import (
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kiso-go/kiso/data"
+)
+
+// presetState is what TestBrowserTutorialPreset reads from the page.
+type presetState struct {
+	Frames int     `json:"frames"`
+	Step   int     `json:"step"`
+	Loss   float64 `json:"loss"`
+	Draws  string  `json:"draws"`
+	Data   string  `json:"data"`
+	Grad   string  `json:"grad"`
+	Shown  string  `json:"shown"`
+	URL    string  `json:"url"`
+}
+
+const readPreset = `(() => {
+  const a = window.kisoPlayground, f = a.frame;
+  return {frames: a.frames, step: f ? f.step : -1, loss: f ? f.train.loss : -1,
+    draws: a.config.draws, data: a.config.data, grad: a.config.grad,
+    shown: document.getElementById('trainLoss').textContent, url: location.search};
+})()`
+
+// TestBrowserTutorialPreset opens the playground on its default data,
+// clicks "Start from the tutorial's network", takes three steps with the
+// step button, and checks that the page shows the loss of kiso xor after
+// three steps (package tutorial, seed 0), and that the link keeps the
+// preset.
+func TestBrowserTutorialPreset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: starts a browser")
+	}
+	ctx := browser(t)
+	pg := New(Options{LoopbackOnly: true})
+	srv := httptest.NewServer(pg)
+	defer func() { pg.Close(); srv.Close() }()
+
+	read := func() presetState {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[presetState](readPreset))
+		if err != nil {
+			t.Fatalf("reading the page: %v", err)
+		}
+		return s
+	}
+	waitFor := func(what string, ok func(presetState) bool) presetState {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			s := read()
+			if ok(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; page state: %+v", what, s)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("heat"))); err != nil {
+		t.Fatalf("opening the playground: %v", err)
+	}
+	waitFor("the first frame", func(s presetState) bool { return s.Frames > 0 })
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tutorialPreset"))); err != nil {
+		t.Fatalf("clicking the preset: %v", err)
+	}
+	st := waitFor("the preset", func(s presetState) bool { return s.Draws == "tutorial" && s.Data == "xor4" && s.Step == 0 })
+	if st.Grad != "numerical" {
+		t.Errorf("the preset's gradient is %q, want numerical", st.Grad)
+	}
+	net, _ := tutorialRun(t, 0, 0)
+	xs := data.XOR[float64]()
+	y := data.OneHot(xs.Y, xs.Classes)
+	if want := round5(net.Loss(xs.X, y)); st.Loss != want {
+		t.Errorf("loss at step 0: the page shows %v, kiso xor's is %v", st.Loss, want)
+	}
+	for i := 1; i <= 3; i++ {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("step"))); err != nil {
+			t.Fatalf("clicking step: %v", err)
+		}
+		st = waitFor("step "+strconv.Itoa(i), func(s presetState) bool { return s.Step == i })
+	}
+	st = waitFor("the frame of step 3", func(s presetState) bool { return s.Step == 3 && s.Loss > 0 })
+	net, _ = tutorialRun(t, 0, 3)
+	want := net.Loss(xs.X, y)
+	if st.Loss != round5(want) {
+		t.Errorf("loss after 3 steps: the page has %v, kiso xor's is %.17g", st.Loss, want)
+	}
+	if shown := strconv.FormatFloat(want, 'f', 3, 64); st.Shown != shown {
+		t.Errorf("the page shows a training loss of %q, want %q", st.Shown, shown)
+	}
+	t.Logf("after 3 steps the page shows loss %s (%v); kiso xor's is %.17g; link %s", st.Shown, st.Loss, want, st.URL)
+	if !strings.Contains(st.URL, "draws=tutorial") || !strings.Contains(st.URL, "grad=numerical") {
+		t.Errorf("the page's link %q does not keep the preset", st.URL)
+	}
+}
+
+// round5 returns x rounded to 5 significant digits, as a frame's Num.
+func round5(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 5, 64), 64)
+	return v
+}

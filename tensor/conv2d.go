@@ -1,0 +1,232 @@
+package tensor
+
+import "fmt"
+
+// Conv2D is the kernel of a 2-D convolution (strictly a cross-correlation,
+// as in every framework) of a batch of images x [batch, in, h, w] with
+// filters w [out, in, kh, kw] (PyTorch's layout) moved by Stride cells
+// along both axes over the input padded with Pad zeros on every side. Set
+// Stride (at least 1) and Pad (at least 0) before the first call; a Conv2D
+// keeps working memory between calls and is not safe for concurrent use.
+//
+// Each image is unrolled with im2col into columns [in·kh·kw, oh·ow] and
+// multiplied by w viewed as [out, in·kh·kw]; Backward runs the same
+// products transposed and folds the columns back with col2im, rebuilding
+// the columns rather than keeping them for the whole batch (a cheap copy
+// traded for memory). Each pass splits the batch into two halves, images
+// [0, n/2) and [n/2, n), which run on two goroutines when the pass is
+// large; dw and db are the sums of the halves' sums, added in that order,
+// so the bits do not depend on GOMAXPROCS.
+type Conv2D[T Float] struct {
+	Stride, Pad int
+
+	half [2]convHalf[T] // working memory of each half of a batch
+	pass halves         // runs passRange on both halves
+
+	// The operands of the current pass.
+	x, y, w, b, dx, dy *Tensor[T]
+	bwd                bool // the pass passRange runs
+	kh, kw, oh, ow     int
+}
+
+// convParallelMin is the number of multiply-adds of a Conv2D pass from
+// which its two halves run on two goroutines.
+const convParallelMin = 1 << 20
+
+// Out returns the output height and width for an input of h×w and
+// filters of kh×kw, and false if the filter does not fit the padded input.
+func (c *Conv2D[T]) Out(h, w, kh, kw int) (oh, ow int, ok bool) {
+	if c.Stride < 1 || c.Pad < 0 {
+		panic(fmt.Sprintf("tensor: Conv2D: stride %d must be at least 1 and padding %d at least 0", c.Stride, c.Pad))
+	}
+	if h+2*c.Pad < kh || w+2*c.Pad < kw {
+		return 0, 0, false
+	}
+	return (h+2*c.Pad-kh)/c.Stride + 1, (w+2*c.Pad-kw)/c.Stride + 1, true
+}
+
+// check panics unless x [n, in, h, w], w [out, in, kh, kw] and y
+// [n, out, oh, ow] fit together (y may be the output gradient), and sets
+// the geometry of the pass.
+func (c *Conv2D[T]) check(op string, x, w, y *Tensor[T]) {
+	if x.Rank() != 4 || w.Rank() != 4 || x.Dim(1) != w.Dim(1) {
+		panic(fmt.Sprintf("tensor: Conv2D %s: input %v does not fit filters %v", op, x.Shape(), w.Shape()))
+	}
+	c.kh, c.kw = w.Dim(2), w.Dim(3)
+	oh, ow, ok := c.Out(x.Dim(2), x.Dim(3), c.kh, c.kw)
+	if !ok || y.Rank() != 4 || y.Dim(0) != x.Dim(0) || y.Dim(1) != w.Dim(0) || y.Dim(2) != oh || y.Dim(3) != ow {
+		panic(fmt.Sprintf("tensor: Conv2D %s: output %v does not fit input %v and filters %v with stride %d, pad %d",
+			op, y.Shape(), x.Shape(), w.Shape(), c.Stride, c.Pad))
+	}
+	c.oh, c.ow = oh, ow
+}
+
+// Forward sets y [batch, out, oh, ow] to the convolution of x with w plus
+// the bias b [out] of each filter (b nil: no bias). It panics if the
+// shapes do not fit.
+func (c *Conv2D[T]) Forward(y, x, w, b *Tensor[T]) {
+	c.check("Forward", x, w, y)
+	if b != nil && b.Len() != w.Dim(0) {
+		panic(fmt.Sprintf("tensor: Conv2D Forward: bias %v for %d filters", b.Shape(), w.Dim(0)))
+	}
+	c.x, c.y, c.w, c.b = x, y, w, b
+	c.run(false)
+	c.x, c.y, c.w, c.b = nil, nil, nil, nil // hold no tensor
+}
+
+// Backward sets dw (w's shape) to Σ_images dy·colᵀ and db (if not nil,
+// [out]) to the sum of dy over the batch and positions, and, if dx is not
+// nil, dx (x's shape) to col2im(wᵀ·dy): the gradients of the convolution
+// of x with w for the output gradient dy. It panics if the shapes do not
+// fit.
+func (c *Conv2D[T]) Backward(dx, dw, db, x, w, dy *Tensor[T]) {
+	c.check("Backward", x, w, dy)
+	if !SameShape(dw, w) || (db != nil && db.Len() != w.Dim(0)) || (dx != nil && !SameShape(dx, x)) {
+		panic(fmt.Sprintf("tensor: Conv2D Backward: gradients do not fit input %v and filters %v", x.Shape(), w.Shape()))
+	}
+	c.x, c.w, c.dx, c.dy = x, w, dx, dy
+	c.run(true)
+	c.x, c.w, c.dx, c.dy = nil, nil, nil, nil
+	// The halves' sums, added in a fixed order.
+	d := dw.Data
+	copy(d, c.half[0].dw.Data)
+	for j, v := range c.half[1].dw.Data {
+		d[j] += v
+	}
+	if db != nil {
+		for f := range db.Data {
+			db.Data[f] = c.half[0].db[f] + c.half[1].db[f]
+		}
+	}
+}
+
+// fanIn is the length of a filter and of a column, in·kh·kw.
+func (c *Conv2D[T]) fanIn() int { return c.w.Dim(1) * c.kh * c.kw }
+
+// run runs a pass (forward, or backward if bwd) on the two halves of the
+// batch (see halves), at once when the pass is large.
+func (c *Conv2D[T]) run(bwd bool) {
+	for i := range c.half {
+		c.half[i].prepare(c)
+	}
+	if c.pass.f == nil {
+		c.pass.f = c.passRange
+	}
+	c.bwd = bwd
+	n, out := c.x.Dim(0), c.w.Dim(0)
+	c.pass.run(n, n*out*c.fanIn()*c.oh*c.ow >= convParallelMin)
+}
+
+// passRange runs the current pass of half i on images lo..hi-1.
+func (c *Conv2D[T]) passRange(i, lo, hi int) {
+	if c.bwd {
+		c.half[i].backward(c, lo, hi)
+	} else {
+		c.half[i].forward(c, lo, hi)
+	}
+}
+
+// convHalf is the working memory of one half of a batch.
+type convHalf[T Float] struct {
+	col, dcol *Tensor[T] // [in·kh·kw, oh·ow], one image at a time
+	dw        *Tensor[T] // this half's dw, [out, in·kh·kw]
+	db        []T        // this half's db
+	w, img    *Tensor[T] // views: w as a matrix, one image's output or gradient
+}
+
+func (h *convHalf[T]) prepare(c *Conv2D[T]) {
+	k := c.fanIn()
+	h.col = Reuse(h.col, k, c.oh*c.ow)
+	h.w = viewMatrix(h.w, c.w.Data, c.w.Dim(0), k)
+}
+
+// forward computes the output of images lo..hi-1.
+func (h *convHalf[T]) forward(c *Conv2D[T], lo, hi int) {
+	x, y := c.x, c.y
+	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), y.Dim(1)
+	p := c.oh * c.ow
+	for i := lo; i < hi; i++ {
+		im2colImage(h.col.Data, x.Data[i*in*ih*iw:], in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
+		h.img = viewMatrix(h.img, y.Data[i*out*p:(i+1)*out*p], out, p)
+		if c.b == nil {
+			MatMulTo(h.img, h.w, h.col, false, false)
+			continue
+		}
+		// The bias first, then the product added to it: one pass over the
+		// output fewer than clearing it for the product.
+		for f, b := range c.b.Data {
+			row := h.img.Data[f*p : (f+1)*p]
+			for j := range row {
+				row[j] = b
+			}
+		}
+		Gemm(false, false, 1, h.w, h.col, 1, h.img)
+	}
+}
+
+// backward computes this half's dw and db over images lo..hi-1 and, if
+// c.dx is set, their dx.
+func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
+	x, dy := c.x, c.dy
+	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), dy.Dim(1)
+	k, p := c.fanIn(), c.oh*c.ow
+	h.dw = Reuse(h.dw, out, k)
+	if len(h.db) != out {
+		h.db = make([]T, out)
+	}
+	if lo == hi {
+		h.dw.Zero()
+	}
+	clear(h.db)
+	if c.dx != nil {
+		h.dcol = Reuse(h.dcol, k, p)
+	}
+	for i := lo; i < hi; i++ {
+		size := in * ih * iw
+		im2colImage(h.col.Data, x.Data[i*size:], in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
+		h.img = viewMatrix(h.img, dy.Data[i*out*p:(i+1)*out*p], out, p)
+		beta := T(1)
+		if i == lo {
+			beta = 0
+		}
+		Gemm(false, true, 1, h.img, h.col, beta, h.dw)
+		for f := range h.db {
+			h.db[f] += sum4(h.img.Data[f*p : (f+1)*p])
+		}
+		if c.dx != nil {
+			MatMulTo(h.dcol, h.w, h.img, true, false)
+			col2imImage(c.dx.Data[i*size:(i+1)*size], h.dcol.Data, in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
+		}
+	}
+}
+
+// viewMatrix returns data viewed as a [rows, cols] tensor, reusing v when
+// it already has that shape, so that a kernel can look at part of a batch
+// (one image) as a matrix without allocating at every step. Only for a
+// kernel's private working views: reusing v points it at other storage.
+func viewMatrix[T Float](v *Tensor[T], data []T, rows, cols int) *Tensor[T] {
+	if v != nil && v.Rank() == 2 && v.Dim(0) == rows && v.Dim(1) == cols && len(data) == len(v.Data) {
+		v.Data = data
+		return v
+	}
+	return FromSlice(data, rows, cols)
+}
+
+// sum4 returns the sum of v, accumulated in four interleaved partial sums
+// (elements 4i, 4i+1, ... each into its own) that are then added in a
+// fixed order: four independent chains of additions instead of one, which
+// a CPU runs about four times as fast.
+func sum4[T Float](v []T) T {
+	var s0, s1, s2, s3 T
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		s0 += v[i]
+		s1 += v[i+1]
+		s2 += v[i+2]
+		s3 += v[i+3]
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}

@@ -1,0 +1,78 @@
+package tensor
+
+import (
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/kiso-go/kiso/rng"
+)
+
+// TestConv2DMatchesIm2col compares the kernel's forward and backward
+// passes in float64 with the book's formulation through Im2col and Col2im
+// (y = col·Wᵀ + b, dW = dyᵀ·col, dx = Col2im(dy·W)), for several windows,
+// on one goroutine and on two (a batch large enough to be split). The two
+// compute the same sums in different orders: 1e-12 of the largest
+// magnitude bounds their difference (about 1e-15 is seen).
+func TestConv2DMatchesIm2col(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	r := rng.NewNumpy(11)
+	for _, g := range []struct{ n, in, out, h, w, kh, kw, stride, pad int }{
+		{3, 2, 4, 6, 7, 3, 3, 1, 1},
+		{2, 1, 2, 5, 5, 2, 3, 2, 1},
+		{40, 3, 8, 16, 16, 5, 5, 1, 2}, // large enough to run the halves at once
+	} {
+		c := &Conv2D[float64]{Stride: g.stride, Pad: g.pad}
+		x := RandN[float64](r, 1, g.n, g.in, g.h, g.w)
+		w := RandN[float64](r, 1, g.out, g.in, g.kh, g.kw)
+		b := RandN[float64](r, 1, g.out)
+		oh, ow, _ := c.Out(g.h, g.w, g.kh, g.kw)
+		y := New[float64](g.n, g.out, oh, ow)
+		c.Forward(y, x, w, b)
+		dy := RandN[float64](r, 1, y.Shape()...)
+		dx, dw, db := New[float64](x.Shape()...), New[float64](w.Shape()...), New[float64](g.out)
+		c.Backward(dx, dw, db, x, w, dy)
+
+		col := Im2col(x, g.kh, g.kw, g.stride, g.pad) // [n·oh·ow, in·kh·kw]
+		wm := FromSlice(w.Data, g.out, g.in*g.kh*g.kw)
+		ym := MatMul(col, Transpose(wm, 1, 0)) // [n·oh·ow, out]
+		dym := New[float64](g.n*oh*ow, g.out)  // dy as rows of positions
+		var dbWant = make([]float64, g.out)
+		for i := 0; i < g.n; i++ {
+			for f := 0; f < g.out; f++ {
+				for p := 0; p < oh*ow; p++ {
+					got, want := y.Data[(i*g.out+f)*oh*ow+p], ym.Data[(i*oh*ow+p)*g.out+f]+b.Data[f]
+					if math.Abs(got-want) > 1e-12*(1+math.Abs(want)) {
+						t.Fatalf("%+v: y[%d, %d, %d] = %v, want %v", g, i, f, p, got, want)
+					}
+					v := dy.Data[(i*g.out+f)*oh*ow+p]
+					dym.Data[(i*oh*ow+p)*g.out+f] = v
+					dbWant[f] += v
+				}
+			}
+		}
+		near := func(name string, got, want []float64) {
+			for j := range want {
+				if math.Abs(got[j]-want[j]) > 1e-12*(1+math.Abs(want[j])) {
+					t.Fatalf("%+v: %s[%d] = %v, want %v", g, name, j, got[j], want[j])
+				}
+			}
+		}
+		near("dw", dw.Data, MatMul(Transpose(dym, 1, 0), col).Data)
+		near("db", db.Data, dbWant)
+		near("dx", dx.Data, Col2im(MatMul(dym, wm), x.Shape(), g.kh, g.kw, g.stride, g.pad).Data)
+	}
+}
+
+// TestConv2DPanics checks the kernel's shape checks.
+func TestConv2DPanics(t *testing.T) {
+	c := &Conv2D[float64]{Stride: 1}
+	x, w := New[float64](1, 2, 4, 4), New[float64](3, 2, 3, 3)
+	mustPanic(t, "does not fit filters", func() { c.Forward(New[float64](1, 3, 2, 2), New[float64](1, 1, 4, 4), w, nil) })
+	mustPanic(t, "does not fit input", func() { c.Forward(New[float64](1, 3, 3, 3), x, w, nil) })
+	mustPanic(t, "bias", func() { c.Forward(New[float64](1, 3, 2, 2), x, w, New[float64](2)) })
+	mustPanic(t, "gradients do not fit", func() {
+		c.Backward(nil, New[float64](3, 2, 2, 2), nil, x, w, New[float64](1, 3, 2, 2))
+	})
+	mustPanic(t, "stride", func() { (&Conv2D[float64]{}).Out(4, 4, 3, 3) })
+}
