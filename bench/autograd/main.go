@@ -106,6 +106,8 @@ func step51(mode, dir string) error {
 	const batchSize, hidden, lr = 100, 1000, 0.01
 	r := rng.NewNumpy(0)
 	var secs, lossSum float64
+	var steps int
+	var m0, m1 runtime.MemStats
 	c0 := cpuSeconds()
 	switch mode {
 	case "autograd":
@@ -113,6 +115,7 @@ func step51(mode, dir string) error {
 		loader.Numpy = true
 		model := layers.NewMLP([]int{hidden, 10}, ag.Sigmoid[float32], true, r)
 		opt := layers.Setup[float32](optim.NewSGD[float32](lr), model)
+		runtime.ReadMemStats(&m0)
 		t0 := time.Now()
 		for x, y := range loader.Epoch() {
 			t := labels(y)
@@ -122,8 +125,10 @@ func step51(mode, dir string) error {
 			l.Backward()
 			opt.Update()
 			lossSum += float64(l.Item()) * float64(len(t))
+			steps++
 		}
 		secs = time.Since(t0).Seconds()
+		runtime.ReadMemStats(&m1)
 	case "nn":
 		net, err := nn.Build[float32](nn.MLP(784, []int{hidden}, 10, nn.Sigmoid, nn.MLPOptions{}), nn.Xavier, r)
 		if err != nil {
@@ -138,7 +143,14 @@ func step51(mode, dir string) error {
 	default:
 		return fmt.Errorf("unknown -mode %q: want autograd or nn", mode)
 	}
-	fmt.Printf("kiso-%s step51 threads=%d epoch_seconds=%.3f cpu_seconds=%.3f train_loss=%.4f\n", mode, runtime.GOMAXPROCS(0), secs, cpuSeconds()-c0, lossSum/float64(trainSet.Len()))
+	cpu := cpuSeconds() - c0
+	var perStep string
+	if steps > 0 {
+		// The loader's batches are counted with the step: they are part
+		// of what a step allocates.
+		perStep = fmt.Sprintf(" steps=%d allocs_per_step=%.1f bytes_per_step=%.0f", steps, float64(m1.Mallocs-m0.Mallocs)/float64(steps), float64(m1.TotalAlloc-m0.TotalAlloc)/float64(steps))
+	}
+	fmt.Printf("kiso-%s step51 threads=%d epoch_seconds=%.3f cpu_seconds=%.3f train_loss=%.4f%s\n", mode, runtime.GOMAXPROCS(0), secs, cpu, lossSum/float64(trainSet.Len()), perStep)
 	return nil
 }
 
