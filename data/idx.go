@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 )
 
@@ -37,7 +38,7 @@ const (
 // a truncated header or truncated data, data after the last image, and a
 // corrupt gzip stream.
 func ReadIDXImages(r io.Reader) (n, rows, cols int, pixels []uint8, err error) {
-	dims, pixels, err := readIDX(r, idxImagesMagic, -1)
+	dims, pixels, err := readIDX(r, idxImagesMagic, -1, -1)
 	if err != nil {
 		return 0, 0, 0, nil, err
 	}
@@ -48,15 +49,19 @@ func ReadIDXImages(r io.Reader) (n, rows, cols int, pixels []uint8, err error) {
 // unsigned byte per item, any value 0..255. Compression and errors are as
 // for ReadIDXImages.
 func ReadIDXLabels(r io.Reader) ([]uint8, error) {
-	_, labels, err := readIDX(r, idxLabelsMagic, -1)
+	_, labels, err := readIDX(r, idxLabelsMagic, -1, -1)
 	return labels, err
 }
 
 // readIDX reads an IDX stream of unsigned bytes whose magic must be magic,
 // returning its dimensions (as the header gives them) and elements. With
 // limit >= 0 it reads the elements of only the first limit items and
-// ignores the rest of the stream.
-func readIDX(r io.Reader, magic uint32, limit int) (dims []int, data []byte, err error) {
+// ignores the rest of the stream. size is the length of the decompressed
+// stream as its file vouches for it (idxStreamSize), or -1: when the
+// header's claim fits in it, the elements are read into a buffer of their
+// exact length instead of one that doubles as data arrives (MNIST's
+// training images: 47 MB allocated instead of 111 MB).
+func readIDX(r io.Reader, magic uint32, limit int, size int64) (dims []int, data []byte, err error) {
 	r, dims, item, err := readIDXHeader(r, magic)
 	if err != nil {
 		return nil, nil, err
@@ -68,7 +73,8 @@ func readIDX(r io.Reader, magic uint32, limit int) (dims []int, data []byte, err
 	if uint64(items)*uint64(item) > math.MaxInt {
 		return nil, nil, fmt.Errorf("IDX data of %d×%d bytes is too large for this platform", items, item)
 	}
-	data, err = readN(r, items*item)
+	want := int64(4*(1+len(dims))) + int64(items)*int64(item)
+	data, err = readN(r, items*item, size >= 0 && (want == size || limit >= 0 && want <= size))
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, nil, fmt.Errorf("truncated: expected %d bytes of %s data, got %d", items*item, idxNoun(magic), len(data))
@@ -188,11 +194,16 @@ func (x *IDXImages) Next(dst []byte) error {
 }
 
 // readN reads exactly total bytes, growing its buffer only as data arrives
-// (so a lying length costs no memory). On error it returns what it read and
-// io.EOF or io.ErrUnexpectedEOF for a short stream.
-func readN(r io.Reader, total int) ([]byte, error) {
+// (so a lying length costs no memory), unless exact says that the length
+// was vouched for: then the buffer has that length from the start. On
+// error it returns what it read and io.EOF or io.ErrUnexpectedEOF for a
+// short stream.
+func readN(r io.Reader, total int, exact bool) ([]byte, error) {
 	const chunk = 1 << 16
 	buf := make([]byte, 0, min(total, chunk))
+	if exact {
+		buf = make([]byte, 0, total)
+	}
 	for len(buf) < total {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, min(total-len(buf), len(buf)))
@@ -204,6 +215,39 @@ func readN(r io.Reader, total int) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// maxDeflateRatio bounds how many bytes a deflate stream can decompress
+// to for each byte it takes (1032 for the format; 1040 leaves room for
+// gzip's header and trailer being counted in the compressed size).
+const maxDeflateRatio = 1040
+
+// idxStreamSize returns the length of the stream f holds once
+// decompressed, as far as the file vouches for it, or -1: a plain file's
+// size; for a gzip file (magic 0x1f 0x8b), the length its trailer records
+// (ISIZE, modulo 2^32) if that is at most maxDeflateRatio times the file's
+// size, so that a lying trailer can make the reader allocate no more than
+// the data that file could decompress to anyway.
+func idxStreamSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return -1
+	}
+	n := st.Size()
+	var b [4]byte
+	if k, _ := f.ReadAt(b[:2], 0); k < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return n
+	}
+	if n < 18 {
+		return -1
+	}
+	if k, _ := f.ReadAt(b[:], n-4); k < 4 {
+		return -1
+	}
+	if isize := int64(binary.LittleEndian.Uint32(b[:])); isize <= maxDeflateRatio*n {
+		return isize
+	}
+	return -1
 }
 
 // maybeGunzip returns a reader of r's decompressed bytes if r starts with

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -146,7 +148,7 @@ func TestReadNGrowsWithData(t *testing.T) {
 	for i := range want {
 		want[i] = byte(i * 7)
 	}
-	got, err := readN(bytes.NewReader(want), len(want))
+	got, err := readN(bytes.NewReader(want), len(want), false)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Errorf("readN: %d bytes, %v", len(got), err)
 	}
@@ -212,5 +214,78 @@ func TestIDXImagesStream(t *testing.T) {
 		if n != tc.count || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %d images then %v, want %d then an error containing %q", tc.name, n, err, tc.count, tc.want)
 		}
+	}
+}
+
+// TestIDXStreamSize checks the length a file vouches for: a plain file's
+// size, a gzip file's trailer, and -1 for a trailer that claims more than
+// the file could decompress to.
+func TestIDXStreamSize(t *testing.T) {
+	dir := t.TempDir()
+	stream := idxBytes(idxImagesMagic, []uint32{50, 28, 28}, make([]byte, 50*784))
+	gz := gzipBytes(stream)
+	lying := slices.Clone(gz)
+	binary.LittleEndian.PutUint32(lying[len(lying)-4:], 0xffffffff)
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		want int64
+	}{
+		{"plain", stream, int64(len(stream))},
+		{"gzip", gz, int64(len(stream))},
+		{"lying gzip", lying, -1},
+		{"short gzip", gz[:10], -1},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, tc.b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := idxStreamSize(f); got != tc.want {
+			t.Errorf("%s: idxStreamSize %d, want %d", tc.name, got, tc.want)
+		}
+		f.Close()
+	}
+}
+
+// TestReadIDXFileExact checks that a file whose length vouches for its
+// header's claim is read into a buffer of exactly that length, with the
+// same content and the same errors as a stream of unknown length.
+func TestReadIDXFileExact(t *testing.T) {
+	dir := t.TempDir()
+	px := make([]byte, 300*784)
+	for i := range px {
+		px[i] = byte(i * 13)
+	}
+	stream := idxBytes(idxImagesMagic, []uint32{300, 28, 28}, px)
+	truncated := gzipBytes(stream[:len(stream)-1])
+	// The trailer of the whole stream on a stream one byte short: the length
+	// vouched for matches the header, the data does not arrive.
+	binary.LittleEndian.PutUint32(truncated[len(truncated)-4:], uint32(len(stream)))
+	for name, b := range map[string][]byte{"plain": stream, "gzip": gzipBytes(stream), "truncated": truncated} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"plain", "gzip"} {
+		for _, limit := range []int{-1, 7} {
+			_, dims, got, err := readIDXFile(dir, name, idxImagesMagic, limit)
+			want := px
+			if limit >= 0 {
+				want = px[:limit*784]
+			}
+			if err != nil || !slices.Equal(dims, []int{300, 28, 28}) || !bytes.Equal(got, want) {
+				t.Fatalf("%s, limit %d: dims %v, %d bytes, %v", name, limit, dims, len(got), err)
+			}
+			if limit < 0 && cap(got) != len(px) {
+				t.Errorf("%s: buffer of %d bytes for %d", name, cap(got), len(px))
+			}
+		}
+	}
+	if _, _, _, err := readIDXFile(dir, "truncated", idxImagesMagic, -1); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated file: %v, want a truncation error", err)
 	}
 }

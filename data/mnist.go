@@ -125,7 +125,7 @@ func readIDXFile(dir, base string, magic uint32, limit int) (path string, dims [
 		return path, nil, nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	dims, data, err = readIDX(f, magic, limit)
+	dims, data, err = readIDX(f, magic, limit, idxStreamSize(f))
 	if err != nil {
 		return path, nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
