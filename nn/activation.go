@@ -200,7 +200,7 @@ type Activation[T tensor.Float] struct {
 	Func Func
 
 	x, y, dx, dy *tensor.Tensor[T]
-	fwd, bwd     halves // ReLU's passes, on two goroutines for large tensors
+	fwd, bwd     tensor.Halves // ReLU's passes, on two goroutines for large tensors
 }
 
 // NewActivation returns the activation layer for f.
@@ -224,10 +224,10 @@ func (a *Activation[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[
 			y[i] = T(1 / (1 + tensor.Exp(-float64(v))))
 		}
 	case ReLU:
-		if a.fwd.f == nil {
-			a.fwd.f = a.reluRange
+		if a.fwd.F == nil {
+			a.fwd.F = a.reluRange
 		}
-		a.fwd.run(len(y), len(y) >= halvesMin)
+		a.fwd.Run(len(y), len(y) >= tensor.HalvesMin)
 	case Tanh:
 		for i, v := range x.Data {
 			y[i] = T(math.Tanh(float64(v)))
@@ -255,11 +255,11 @@ func (a *Activation[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 			dx[i] = g * (1 - y[i]) * y[i]
 		}
 	case ReLU:
-		if a.bwd.f == nil {
-			a.bwd.f = a.reluBackwardRange
+		if a.bwd.F == nil {
+			a.bwd.F = a.reluBackwardRange
 		}
 		a.dy = dy
-		a.bwd.run(len(dx), len(dx) >= halvesMin)
+		a.bwd.Run(len(dx), len(dx) >= tensor.HalvesMin)
 		a.dy = nil
 	case Tanh:
 		for i, g := range dy.Data {

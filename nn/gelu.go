@@ -102,7 +102,7 @@ const (
 
 // geluParallelMin is the number of elements from which GELU's passes are
 // split between two goroutines: each element costs an erf or a tanh, far
-// more than ReLU's comparison (halvesMin).
+// more than ReLU's comparison (tensor.HalvesMin).
 const geluParallelMin = 1 << 14
 
 // GELU is the Gaussian error linear unit (Hendrycks and Gimpel, 2016),
@@ -119,7 +119,7 @@ type GELU[T tensor.Float] struct {
 	Tanh bool
 
 	x, y, dx, dy *tensor.Tensor[T]
-	fwd, bwd     halves
+	fwd, bwd     tensor.Halves
 }
 
 // NewGELU returns the GELU layer, the tanh form if tanh is set.
@@ -131,10 +131,10 @@ func (l *GELU[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 	if l.y == nil || !tensor.SameShape(l.y, x) {
 		l.y = tensor.Reuse(l.y, x.Shape()...)
 	}
-	if l.fwd.f == nil {
-		l.fwd.f = l.forwardRange
+	if l.fwd.F == nil {
+		l.fwd.F = l.forwardRange
 	}
-	l.fwd.run(len(x.Data), len(x.Data) >= geluParallelMin)
+	l.fwd.Run(len(x.Data), len(x.Data) >= geluParallelMin)
 	return l.y
 }
 
@@ -146,11 +146,11 @@ func (l *GELU[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 	if l.dx == nil || !tensor.SameShape(l.dx, dy) {
 		l.dx = tensor.Reuse(l.dx, dy.Shape()...)
 	}
-	if l.bwd.f == nil {
-		l.bwd.f = l.backwardRange
+	if l.bwd.F == nil {
+		l.bwd.F = l.backwardRange
 	}
 	l.dy = dy
-	l.bwd.run(len(dy.Data), len(dy.Data) >= geluParallelMin)
+	l.bwd.Run(len(dy.Data), len(dy.Data) >= geluParallelMin)
 	l.dy = nil
 	return l.dx
 }

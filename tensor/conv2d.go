@@ -21,7 +21,7 @@ type Conv2D[T Float] struct {
 	Stride, Pad int
 
 	half [2]convHalf[T] // working memory of each half of a batch
-	pass halves         // runs passRange on both halves
+	pass Halves         // runs passRange on both halves
 
 	// The operands of the current pass.
 	x, y, w, b, dx, dy *Tensor[T]
@@ -104,17 +104,17 @@ func (c *Conv2D[T]) Backward(dx, dw, db, x, w, dy *Tensor[T]) {
 func (c *Conv2D[T]) fanIn() int { return c.w.Dim(1) * c.kh * c.kw }
 
 // run runs a pass (forward, or backward if bwd) on the two halves of the
-// batch (see halves), at once when the pass is large.
+// batch (see Halves), at once when the pass is large.
 func (c *Conv2D[T]) run(bwd bool) {
 	for i := range c.half {
 		c.half[i].prepare(c)
 	}
-	if c.pass.f == nil {
-		c.pass.f = c.passRange
+	if c.pass.F == nil {
+		c.pass.F = c.passRange
 	}
 	c.bwd = bwd
 	n, out := c.x.Dim(0), c.w.Dim(0)
-	c.pass.run(n, n*out*c.fanIn()*c.oh*c.ow >= convParallelMin)
+	c.pass.Run(n, n*out*c.fanIn()*c.oh*c.ow >= convParallelMin)
 }
 
 // passRange runs the current pass of half i on images lo..hi-1.

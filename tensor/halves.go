@@ -1,22 +1,31 @@
 package tensor
 
-// splitMin is the number of elements from which a memory-bound pass
-// (pooling) is worth splitting between two goroutines; below it the
+// HalvesMin is the number of elements from which a memory-bound pass
+// (pooling, ReLU) is worth splitting between two goroutines; below it the
 // hand-off costs more than the second core gives.
-const splitMin = 1 << 17
+const HalvesMin = 1 << 17
 
-// halves runs a pass over items [0, n) as two ranges, f(0, 0, n/2) and
-// f(1, n/2, n), always the same two whatever GOMAXPROCS is (so sums over a
+// Halves runs a pass over items [0, n) as two ranges, F(0, 0, n/2) and
+// F(1, n/2, n), always the same two whatever GOMAXPROCS is (so sums over a
 // range, as Conv2D's, have the same bits either way): as two chunks of
 // Parallel when the caller says the pass is large, otherwise one after
-// the other. The owner sets f, the pass over a range (i names the half),
-// once: a method value made at every call would allocate.
-type halves struct {
-	f      func(i, lo, hi int)
+// the other. Layers (in this package and in nn) use it for their
+// element-wise and per-plane passes.
+//
+// The owner sets F, the pass over a range (i names the half), once, before
+// the first Run: a method value made at every call would allocate. A
+// Halves is not safe for concurrent use (Run stores the split in it).
+type Halves struct {
+	F      func(i, lo, hi int)
 	mid, n int
 }
 
-func (h *halves) run(n int, large bool) {
+// Run runs F over [0, n) in its two halves, on two goroutines if large
+// (and n >= 2), otherwise half 0 then half 1 on the calling goroutine.
+func (h *Halves) Run(n int, large bool) {
+	if h.F == nil {
+		panic("tensor: Halves.Run with a nil F")
+	}
 	h.mid, h.n = n/2, n
 	if !large || n < 2 {
 		h.RunChunk(0)
@@ -26,11 +35,11 @@ func (h *halves) run(n int, large bool) {
 	Parallel(h, 2)
 }
 
-// RunChunk runs half i.
-func (h *halves) RunChunk(i int) {
+// RunChunk runs half i (it makes Halves a Parallel task).
+func (h *Halves) RunChunk(i int) {
 	if i == 0 {
-		h.f(0, 0, h.mid)
+		h.F(0, 0, h.mid)
 	} else {
-		h.f(1, h.mid, h.n)
+		h.F(1, h.mid, h.n)
 	}
 }

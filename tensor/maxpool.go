@@ -27,7 +27,7 @@ type MaxPool2D[T Float] struct {
 	planes int   // batch·channels of the last input
 
 	// The passes over ranges of planes and what they read and write.
-	fwd, bwd     halves
+	fwd, bwd     Halves
 	x, y, dx, dy []T
 	h, w, oh, ow int
 	nan          [2]bool // whether each half of the fast forward pass saw a NaN
@@ -66,10 +66,10 @@ func (m *MaxPool2D[T]) Forward(y, x *Tensor[T]) {
 	m.x, m.y, m.h, m.w, m.oh, m.ow = x.Data, y.Data, h, w, oh, ow
 	m.nan = [2]bool{}
 	if m.Pad == 0 {
-		if m.fwd.f == nil {
-			m.fwd.f = m.poolRange
+		if m.fwd.F == nil {
+			m.fwd.F = m.poolRange
 		}
-		m.fwd.run(n*c, len(x.Data) >= splitMin)
+		m.fwd.Run(n*c, len(x.Data) >= HalvesMin)
 	}
 	if m.Pad > 0 || m.nan[0] || m.nan[1] {
 		m.pool(0, n*c)
@@ -241,11 +241,11 @@ func (m *MaxPool2D[T]) Backward(dx, dy *Tensor[T]) {
 	if dy.Len() != len(m.arg) || dx.Len() != m.xLen {
 		panic(fmt.Sprintf("tensor: MaxPool2D backward: gradient %v or input gradient %v does not fit the last Forward", dy.Shape(), dx.Shape()))
 	}
-	if m.bwd.f == nil {
-		m.bwd.f = m.backwardRange
+	if m.bwd.F == nil {
+		m.bwd.F = m.backwardRange
 	}
 	m.dx, m.dy = dx.Data, dy.Data
-	m.bwd.run(m.planes, len(dx.Data) >= splitMin)
+	m.bwd.Run(m.planes, len(dx.Data) >= HalvesMin)
 	m.dx, m.dy = nil, nil
 }
 

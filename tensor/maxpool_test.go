@@ -76,7 +76,7 @@ func TestMaxPoolSplitMatchesReference(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	r := rng.NewNumpy(5)
 	x := RandN[float32](r, 1, 5, 8, 64, 66)
-	if x.Len() < splitMin {
+	if x.Len() < HalvesMin {
 		t.Fatalf("input of %d elements is not split", x.Len())
 	}
 	for _, g := range [][3]int{{2, 2, 2}, {3, 3, 2}} {
