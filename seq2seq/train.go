@@ -17,6 +17,16 @@ import (
 // ch07/train_seq2seq.py and ch08/train.py use it); Defaults fills the
 // zeros with batch 128, Adam at 0.001 (β 0.9, 0.999, ε 1e-7) and a global
 // gradient norm clipped to 5.
+//
+// Adam is computed as PyTorch's torch.optim.Adam (the anchors') computes
+// it, ε added to the bias-corrected √v (optim.AdamW without decay), not as
+// the book's Adam, which folds both corrections into the learning rate and
+// so adds ε to the uncorrected √v: early on that is an ε √(1/(1−β2^t))
+// times larger (32 times at step 1), which holds back the weights with
+// small gradients. On dates with attention the book's form reached 0.04%
+// and 48.66% after epochs 2 and 3 where PyTorch's reaches 62.98% and
+// 99.90%; with PyTorch's form kiso follows PyTorch's losses to 6 digits
+// over the first 30 steps from the same weights.
 type TrainConfig struct {
 	Batch int     `json:"batch"`
 	LR    float64 `json:"lr"`
@@ -59,7 +69,7 @@ type Trainer[T tensor.Float] struct {
 	Data   *text.Pairs
 	Config TrainConfig
 
-	opt   *optim.Adam[T]
+	opt   *optim.AdamW[T]
 	r     *rng.MT
 	epoch int
 	x, y  []int
@@ -79,7 +89,8 @@ func NewTrainer[T tensor.Float](m *Model[T], data *text.Pairs, cfg TrainConfig, 
 	case !(cfg.LR > 0) || !(cfg.Clip > 0):
 		return nil, fmt.Errorf("learning rate %v and clip %v must be positive", cfg.LR, cfg.Clip)
 	}
-	opt := optim.NewAdam[T](cfg.LR, 0.9, 0.999)
+	// PyTorch's Adam (AdamW without decay): ε added to the corrected √v.
+	opt := optim.NewAdamW[T](cfg.LR, 0.9, 0.999, 0)
 	opt.SetEps(1e-7)
 	return &Trainer[T]{Model: m, Data: data, Config: cfg, opt: opt, r: r}, nil
 }
