@@ -68,6 +68,21 @@ func TestTrainGPT(t *testing.T) {
 	if texts[0] != texts[1] || !strings.HasPrefix(texts[0], "the ") || len(texts[0]) < 44 {
 		t.Errorf("cached %q, uncached %q", texts[0], texts[1])
 	}
+	// The model exports to ONNX (model's TestONNXRuntimeGPT runs such a
+	// file); --softmax, for a vector per case, is refused, writing nothing.
+	onnx := filepath.Join(dir, "g.onnx")
+	if _, stderr, code := runCLI(t, "export", "--model", out, "--format", "onnx", "--out", onnx); code != 0 {
+		t.Errorf("export --format onnx: exit %d: %s", code, stderr)
+	} else if st, err := os.Stat(onnx); err != nil || st.Size() < 1000 {
+		t.Errorf("export --format onnx wrote %v (%v)", st, err)
+	}
+	bad := filepath.Join(dir, "bad.onnx")
+	if _, stderr, code := runCLI(t, "export", "--model", out, "--format", "onnx", "--softmax", "--out", bad); code == 0 || !strings.Contains(stderr, "Softmax") {
+		t.Errorf("export --softmax of a GPT: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Error("a refused export left a file")
+	}
 }
 
 // cancelAt is a writer that cancels a context when the text it is given
