@@ -37,7 +37,7 @@ type addFn[T tensor.Float] struct{ Node[T] }
 // Add returns a + b elementwise, with numpy broadcasting.
 func Add[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 	if bothScalar(a, b) {
-		return scalar2[T, addFn[T]](a.Data.Data[0]+b.Data.Data[0], a, b)
+		return scalar2[T, addFn[T]](a.Data.Data[0]+b.Data.Data[0], a, b, opAdd)
 	}
 	return Apply(&addFn[T]{}, binary("Add", tensor.OpAdd, a, b), a, b)
 }
@@ -54,7 +54,7 @@ type subFn[T tensor.Float] struct{ Node[T] }
 // Sub returns a - b elementwise, with numpy broadcasting.
 func Sub[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 	if bothScalar(a, b) {
-		return scalar2[T, subFn[T]](a.Data.Data[0]-b.Data.Data[0], a, b)
+		return scalar2[T, subFn[T]](a.Data.Data[0]-b.Data.Data[0], a, b, opSub)
 	}
 	return Apply(&subFn[T]{}, binary("Sub", tensor.OpSub, a, b), a, b)
 }
@@ -73,7 +73,7 @@ type mulFn[T tensor.Float] struct{ Node[T] }
 // Mul returns a * b elementwise, with numpy broadcasting.
 func Mul[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 	if bothScalar(a, b) {
-		return scalar2[T, mulFn[T]](a.Data.Data[0]*b.Data.Data[0], a, b)
+		return scalar2[T, mulFn[T]](a.Data.Data[0]*b.Data.Data[0], a, b, opMul)
 	}
 	return Apply(&mulFn[T]{}, binary("Mul", tensor.OpMul, a, b), a, b)
 }
@@ -95,7 +95,7 @@ type divFn[T tensor.Float] struct{ Node[T] }
 // Div returns a / b elementwise, with numpy broadcasting.
 func Div[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 	if bothScalar(a, b) {
-		return scalar2[T, divFn[T]](a.Data.Data[0]/b.Data.Data[0], a, b)
+		return scalar2[T, divFn[T]](a.Data.Data[0]/b.Data.Data[0], a, b, 0)
 	}
 	return Apply(&divFn[T]{}, binary("Div", tensor.OpDiv, a, b), a, b)
 }

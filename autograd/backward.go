@@ -48,7 +48,7 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 	}
 	id := pass.Add(1)
 	h := &fnHeap[T]{}
-	var seq uint64
+	var seq uint32
 	push := func(n *Node[T]) {
 		if n.mark == id {
 			return
@@ -58,15 +58,20 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 		n.seq = seq
 		h.push(n)
 	}
-	push(v.creator.AsNode())
+	push(v.creator)
+	retain := o&RetainGrad != 0
 	var gx []*Variable[T]
 	for len(h.fs) > 0 {
 		n := h.pop()
-		f := n.fn
 		gy := n.out.Grad
 		if gy == nil {
 			continue // the output's gradient was cleared meanwhile
 		}
+		if n.out.op != 0 && !create {
+			scalarBackward(n, gy, id, retain, push)
+			continue
+		}
+		f := n.fn
 		// Every gradient of n.out has arrived; from here on gy may be
 		// handed on (as an input's gradient), so nothing adds into it.
 		gy.acc = 0
@@ -104,11 +109,66 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 				}
 			}
 			if x.creator != nil {
-				push(x.creator.AsNode())
+				push(x.creator)
 			}
 		}
-		if o&RetainGrad == 0 {
+		if !retain {
 			n.out.Grad = nil
+		}
+	}
+}
+
+// scalarBackward is Backward's step through a scalar Add, Sub or Mul when
+// no graph of the gradients is recorded: the two input gradients are
+// computed as numbers, with the same operations (so the same bits) as the
+// functions' Backward methods, and summed into the inputs' gradients
+// without making variables where it can. The output's gradient gy, when
+// this pass made it and nothing else holds it (acc == id) and it is not to
+// be retained, becomes the gradient of the first input that has none.
+func scalarBackward[T tensor.Float](n *Node[T], gy *Variable[T], id uint64, retain bool, push func(*Node[T])) {
+	a, b := n.in[0], n.in[1]
+	g := gy.Data.Data[0]
+	var g0, g1 T
+	switch n.out.op {
+	case opAdd:
+		g0, g1 = g, g
+	case opSub:
+		g0, g1 = g, -g
+	default: // opMul
+		g0, g1 = g*b.Data.Data[0], g*a.Data.Data[0]
+	}
+	var free *Variable[T]
+	if !retain {
+		if gy.acc == id {
+			free = gy
+		}
+		n.out.Grad = nil
+	}
+	gy.acc = 0
+	for i, x := range n.in {
+		if x.flags&constant != 0 {
+			continue
+		}
+		gi := g0
+		if i == 1 {
+			gi = g1
+		}
+		switch {
+		case x.Grad == nil:
+			if free != nil {
+				free.Data.Data[0] = gi
+				free.acc = id
+				x.Grad, free = free, nil
+			} else {
+				x.Grad = scalarGrad(gi, id)
+			}
+		case x.Grad.acc == id:
+			x.Grad.Data.Data[0] += gi
+		default:
+			x.Grad = scalarGrad(x.Grad.Data.Data[0]+gi, id)
+		}
+		if x.creator != nil {
+			push(x.creator)
 		}
 	}
 }

@@ -49,7 +49,7 @@ func DOT[T tensor.Float](out *Variable[T], verbose bool) string {
 	}
 	dotVar(out)
 	if out.creator != nil {
-		add(out.creator)
+		add(out.creator.fn)
 	}
 	for len(funcs) > 0 {
 		f := funcs[len(funcs)-1]
@@ -63,7 +63,7 @@ func DOT[T tensor.Float](out *Variable[T], verbose bool) string {
 		for _, x := range n.in {
 			dotVar(x)
 			if x.creator != nil {
-				add(x.creator)
+				add(x.creator.fn)
 			}
 		}
 	}

@@ -30,11 +30,11 @@ type Function[T tensor.Float] interface {
 type Node[T tensor.Float] struct {
 	in   []*Variable[T]
 	out  *Variable[T]
-	gen  int
-	seq  uint64 // order of insertion during a Backward (DeZero's tie order)
-	mark uint64 // the last Backward that reached this node
+	fn   Function[T] // the Function embedding this Node, for Backward
 	two  [2]*Variable[T]
-	fn   Function[T] // the Function embedding this Node, for Backward's heap
+	mark uint64 // the last Backward that reached this node
+	gen  int32
+	seq  uint32 // order of insertion during a Backward (DeZero's tie order)
 }
 
 // AsNode returns n, so that structs embedding Node satisfy Function.
@@ -50,7 +50,7 @@ func (n *Node[T]) Input(i int) *Variable[T] { return n.in[i] }
 func (n *Node[T]) Output() *Variable[T] { return n.out }
 
 // Generation returns the largest generation of the inputs.
-func (n *Node[T]) Generation() int { return n.gen }
+func (n *Node[T]) Generation() int { return int(n.gen) }
 
 // NeedsGrad reports whether input i wants a gradient; Backward may skip the
 // work for an input that does not.
@@ -68,7 +68,7 @@ func Apply[T tensor.Float](f Function[T], y *tensor.Tensor[T], inputs ...*Variab
 // Data set), so that a scalar result can share one allocation with it.
 func applyTo[T tensor.Float](f Function[T], out *Variable[T], inputs ...*Variable[T]) *Variable[T] {
 	flags := constant
-	gen := 0
+	var gen int32
 	for _, x := range inputs {
 		if x.flags&noGrad != 0 {
 			out.flags = constant | noGrad
@@ -91,7 +91,7 @@ func applyTo[T tensor.Float](f Function[T], out *Variable[T], inputs ...*Variabl
 	n.out = out
 	n.gen = gen
 	n.fn = f
-	out.creator = f
+	out.creator = n
 	out.gen = gen + 1
 	return out
 }

@@ -7,6 +7,30 @@ import "github.com/kiso-go/kiso/tensor"
 // arithmetic operations is therefore made in one allocation: the function,
 // its output variable, the output's tensor and its element together.
 
+// The scalar operations whose gradients Backward computes inline (a
+// Variable's op).
+const (
+	opAdd uint8 = 1 + iota
+	opSub
+	opMul
+)
+
+// scalarGrad returns a 0-dimensional gradient holding v that records
+// nothing, made by Backward pass id and held by one variable (its acc).
+func scalarGrad[T tensor.Float](v T, id uint64) *Variable[T] {
+	box := &struct {
+		v Variable[T]
+		t tensor.Tensor[T]
+		d [1]T
+	}{}
+	box.d[0] = v
+	box.t.Data = box.d[:]
+	box.v.Data = &box.t
+	box.v.flags = constant | noGrad
+	box.v.acc = id
+	return &box.v
+}
+
 // scalarBox is a function of type F and its 0-dimensional output.
 type scalarBox[T tensor.Float, F any] struct {
 	f F
@@ -23,7 +47,7 @@ type fnPtr[T tensor.Float, F any] interface {
 
 // scalar2 returns the 0-dimensional result y of F applied to a and b,
 // recorded as Apply records it.
-func scalar2[T tensor.Float, F any, P fnPtr[T, F]](y T, a, b *Variable[T]) *Variable[T] {
+func scalar2[T tensor.Float, F any, P fnPtr[T, F]](y T, a, b *Variable[T], op uint8) *Variable[T] {
 	if (a.flags|b.flags)&noGrad != 0 || a.flags&b.flags&constant != 0 {
 		// Nothing is recorded (a gradient computed in a Backward
 		// without CreateGraph, a constant): no function either.
@@ -41,6 +65,7 @@ func scalar2[T tensor.Float, F any, P fnPtr[T, F]](y T, a, b *Variable[T]) *Vari
 	box.d[0] = y
 	box.t.Data = box.d[:]
 	box.v.Data = &box.t
+	box.v.op = op
 	return applyTo[T](P(&box.f), &box.v, a, b)
 }
 

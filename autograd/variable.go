@@ -21,13 +21,16 @@ type Variable[T tensor.Float] struct {
 	// Name is shown by String's callers and by graph drawings.
 	Name string
 
-	creator Function[T]
-	gen     int
-	flags   uint8
+	creator *Node[T]
 	// acc is the Backward pass whose sum of gradients this variable holds,
 	// made by that pass and shared with nothing else: the pass adds
 	// further gradients into it in place (see Backward).
-	acc uint64
+	acc   uint64
+	gen   int32
+	flags uint8
+	// op is the scalar operation (opAdd...) that made this 0-dimensional
+	// variable, 0 for any other: Backward computes its gradients inline.
+	op uint8
 }
 
 const (
@@ -85,11 +88,16 @@ func (v *Variable[T]) Detach() *Variable[T] { return &Variable[T]{Data: v.Data, 
 
 // Creator returns the function that made v, or nil for a leaf and for a
 // result that recorded nothing.
-func (v *Variable[T]) Creator() Function[T] { return v.creator }
+func (v *Variable[T]) Creator() Function[T] {
+	if v.creator == nil {
+		return nil
+	}
+	return v.creator.fn
+}
 
 // Generation returns v's generation: 0 for a leaf, one more than its
 // creator's generation otherwise.
-func (v *Variable[T]) Generation() int { return v.gen }
+func (v *Variable[T]) Generation() int { return int(v.gen) }
 
 // RequiresGrad reports whether Backward computes a gradient for v.
 func (v *Variable[T]) RequiresGrad() bool { return v.flags&constant == 0 }
@@ -126,11 +134,11 @@ func (v *Variable[T]) UnchainBackward() {
 	if v.creator == nil {
 		return
 	}
-	stack := []Function[T]{v.creator}
+	stack := []*Node[T]{v.creator}
 	for len(stack) > 0 {
-		f := stack[len(stack)-1]
+		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, x := range f.AsNode().in {
+		for _, x := range n.in {
 			if x.creator != nil {
 				stack = append(stack, x.creator)
 				x.Unchain()
