@@ -213,3 +213,28 @@ func (f *File[T]) Answer(question string) (string, error) {
 	}
 	return f.Pairs.Decode(f.Model.Generate(x, []int{id}, f.Pairs.AnswerLen-1)), nil
 }
+
+// Attention answers question as Answer does and returns the attention
+// weights of that answer: one row per answer symbol, each as long as the
+// padded question, in the question's own order (even with Reverse), how
+// much the step that wrote the symbol looked at each question symbol. A
+// model without attention is an error.
+func (f *File[T]) Attention(question string) (string, [][]float64, error) {
+	if !f.Model.Config.Attention {
+		return "", nil, fmt.Errorf("the model has no attention (kiso seq2seq --attention trains one)")
+	}
+	a, err := f.Answer(question)
+	if err != nil {
+		return "", nil, err
+	}
+	w := f.Model.AttentionWeights()
+	steps, tq := w.Dim(1), w.Dim(2)
+	rows := make([][]float64, steps)
+	for s := range rows {
+		rows[s] = make([]float64, tq)
+		for j := range tq {
+			rows[s][j] = float64(w.Data[s*tq+j])
+		}
+	}
+	return a, rows, nil
+}

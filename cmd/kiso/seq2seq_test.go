@@ -54,6 +54,35 @@ func TestSeq2seqAndAnswer(t *testing.T) {
 	if code != 0 || stdout != "abcd -> dcba\nddab -> badd\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
+	// The attention weights of one answer: a row per answer symbol, a
+	// weight per question symbol, each row summing to 1, and a PNG.
+	png := filepath.Join(dir, "att.png")
+	stdout, stderr, code = runCLI(t, "answer", "--model", out, "--attention", png, "--json", "abcd")
+	if code != 0 {
+		t.Fatalf("answer --attention: exit %d: %s", code, stderr)
+	}
+	var att struct {
+		Answer    string
+		Attention [][]float64
+	}
+	if err := json.Unmarshal([]byte(stdout), &att); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if att.Answer != "dcba" || len(att.Attention) != 4 {
+		t.Fatalf("answer --attention: %+v", att)
+	}
+	for i, row := range att.Attention {
+		var sum float64
+		for _, w := range row {
+			sum += w
+		}
+		if len(row) != 4 || sum < 1-1e-5 || sum > 1+1e-5 {
+			t.Fatalf("attention row %d: %v (sum %v)", i, row, sum)
+		}
+	}
+	if fi, err := os.Stat(png); err != nil || fi.Size() == 0 {
+		t.Fatalf("the attention plot: %v", err)
+	}
 }
 
 // TestSeq2seqBadInput checks that bad flags, data and questions each give
@@ -68,6 +97,10 @@ func TestSeq2seqBadInput(t *testing.T) {
 	if _, stderr, code := runCLI(t, "seq2seq", "--data", "pairs:"+data, "--hidden", "4", "--epochs", "1", "--batch", "64", "--out", model, "-q"); code != 0 {
 		t.Fatalf("training: exit %d: %s", code, stderr)
 	}
+	peeky := filepath.Join(dir, "peeky.kiso")
+	if _, stderr, code := runCLI(t, "seq2seq", "--data", "pairs:"+data, "--peeky", "--hidden", "4", "--epochs", "1", "--batch", "64", "--out", peeky, "-q"); code != 0 {
+		t.Fatalf("training: exit %d: %s", code, stderr)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -79,6 +112,9 @@ func TestSeq2seqBadInput(t *testing.T) {
 		{[]string{"answer", "--model", model, "abce"}, "never had"},
 		{[]string{"answer", "--model", model, "abcda"}, "at most 4"},
 		{[]string{"answer", "--model", data, "abcd"}, "load"},
+		{[]string{"answer", "--model", model, "--attention", filepath.Join(dir, "a.png"), "abcd", "abcc"}, "one question"},
+		{[]string{"answer", "--model", model, "--attention", filepath.Join(dir, "a.txt"), "abcd"}, "use .png or .svg"},
+		{[]string{"answer", "--model", peeky, "--attention", filepath.Join(dir, "a.png"), "abcd"}, "no attention"},
 	} {
 		_, stderr, code := runCLI(t, c.args...)
 		if code == 0 || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
