@@ -34,8 +34,14 @@ type BoundaryOptions struct {
 	PredictRows func(xy []float64, n int) []float64
 
 	// XMin, XMax, YMin, YMax is the region shown. If all four are zero,
-	// it is the points' bounding box widened by 15% on each side.
+	// it is the points' bounding box widened on each side by Pad times its
+	// width and height (by 1 along an axis where all points sit at one
+	// coordinate).
 	XMin, XMax, YMin, YMax float64
+
+	// Pad is the margin of the default region, as a fraction of the
+	// points' spread; 0 means 0.15. It must not be negative.
+	Pad float64
 
 	// Grid is the number of raster cells along each axis; default 200.
 	Grid int
@@ -57,9 +63,9 @@ type BoundaryOptions struct {
 // Boundary writes b to path (.png or .svg).
 //
 // It panics if neither Predict nor PredictRows is set, if Points and
-// Labels differ in length or a label is negative, if the region is empty
-// or infinite, or if the classifier
-// returns different numbers of probabilities at different points.
+// Labels differ in length or a label is negative, if Pad is negative, if
+// the region is empty or infinite, or if the classifier returns different
+// numbers of probabilities at different points.
 func Boundary(path string, b BoundaryOptions) error {
 	if b.Predict == nil && b.PredictRows == nil {
 		panic("plot: Boundary needs Predict or PredictRows")
@@ -68,7 +74,14 @@ func Boundary(path string, b BoundaryOptions) error {
 		panic(fmt.Sprintf("plot: Boundary has %d points and %d labels", len(b.Points), len(b.Labels)))
 	}
 	if b.XMin == 0 && b.XMax == 0 && b.YMin == 0 && b.YMax == 0 {
-		b.XMin, b.XMax, b.YMin, b.YMax = pointsBox(b.Points, 0.15)
+		pad := b.Pad
+		switch {
+		case pad < 0 || math.IsNaN(pad):
+			panic(fmt.Sprintf("plot: Boundary pad %g is negative", pad))
+		case pad == 0:
+			pad = 0.15
+		}
+		b.XMin, b.XMax, b.YMin, b.YMax = pointsBox(b.Points, pad)
 	}
 	if !(b.XMin < b.XMax && b.YMin < b.YMax) || !finite(b.XMax-b.XMin) || !finite(b.YMax-b.YMin) {
 		panic(fmt.Sprintf("plot: Boundary region [%g, %g] x [%g, %g] is empty or infinite", b.XMin, b.XMax, b.YMin, b.YMax))

@@ -1,8 +1,13 @@
 package plot
 
 import (
+	"bytes"
+	"fmt"
 	"image/color"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,4 +98,45 @@ func TestPointsBox(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBoundaryPad checks that Pad sets the margin of the default region:
+// the figure drawn with Pad 0.1 is the one drawn over the points' box
+// widened by 10% (byte for byte), another than the default 15%'s, and a
+// negative Pad panics.
+func TestBoundaryPad(t *testing.T) {
+	dir := t.TempDir()
+	pts := [][2]float64{{0, 0}, {1, 2}, {0.5, 1.5}}
+	b := BoundaryOptions{Grid: 6, Points: pts, Labels: []int{0, 1, 1},
+		Predict: func(x, y float64) []float64 { return []float64{1 / (1 + math.Exp(x-y))} }}
+	draw := func(name string, b BoundaryOptions) []byte {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := Boundary(path, b); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	padded := b
+	padded.Pad = 0.1
+	explicit := b
+	explicit.XMin, explicit.XMax, explicit.YMin, explicit.YMax = -0.1, 1.1, -0.2, 2.2
+	got, want, dflt := draw("pad.png", padded), draw("box.png", explicit), draw("default.png", b)
+	if !bytes.Equal(got, want) {
+		t.Error("Pad 0.1 did not draw the region widened by 10%")
+	}
+	if bytes.Equal(got, dflt) {
+		t.Error("Pad 0.1 drew the same figure as the default margin")
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "plot: ") {
+			t.Errorf("Pad -1: recovered %v, want a plot: panic", r)
+		}
+	}()
+	b.Pad = -1
+	Boundary(filepath.Join(dir, "neg.png"), b)
 }

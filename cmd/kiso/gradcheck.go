@@ -132,21 +132,15 @@ func runGradcheck(ctx context.Context, o *gradcheckOptions, changed func(string)
 	case o.Seed < 0 || o.Seed > math.MaxUint32:
 		return usagef("--seed %d: must be between 0 and 4294967295", o.Seed)
 	}
-	to := trainOptions{Model: o.Model, Hidden: o.Hidden}
-	spec, fromFile, err := to.readSpec()
+	spec, fromFile, err := readModelSpec(o.Model)
 	if err != nil {
 		return err
 	}
 	if o.Model == "mlp" {
-		hidden, err := to.hiddenSizes()
-		if err != nil {
+		m := mlpFlags{Hidden: o.Hidden, Act: o.Act, BatchNorm: o.BatchNorm, Dropout: o.Dropout}
+		if spec, err = m.spec(o.Inputs, o.Classes); err != nil {
 			return err
 		}
-		act, err := nn.ParseFunc(o.Act)
-		if err != nil {
-			return usagef("--act %q: want relu, sigmoid, tanh, leakyrelu, identity or step", o.Act)
-		}
-		spec = nn.MLP(o.Inputs, hidden, o.Classes, act, nn.MLPOptions{BatchNorm: o.BatchNorm, Dropout: o.Dropout})
 	} else if !fromFile {
 		spec.Input = []int{1, 28, 28}
 	}

@@ -189,11 +189,8 @@ func (o *trainOptions) validate() error {
 	case o.BatchNorm && o.Batch < 2:
 		return usagef("--batch %d: batch normalization needs batches of at least 2 cases", o.Batch)
 	}
-	if _, err := o.hiddenSizes(); err != nil {
+	if err := o.mlp().check(); err != nil {
 		return err
-	}
-	if _, err := nn.ParseFunc(o.Act); err != nil {
-		return usagef("--act %q: want relu, sigmoid, tanh, leakyrelu, identity or step", o.Act)
 	}
 	if _, err := nn.ParseInit(o.Init); err != nil {
 		return usagef("--init %q: want he, xavier or a standard deviation such as 0.01", o.Init)
@@ -207,12 +204,51 @@ func (o *trainOptions) validate() error {
 // hiddenSizes parses --hidden (see parseHidden).
 func (o *trainOptions) hiddenSizes() ([]int, error) { return parseHidden(o.Hidden) }
 
-// readSpec returns the architecture --model names: an empty spec and
-// file false for mlp (built from --hidden), a built-in spec for simplecnn
-// and deepcnn, or the spec decoded from a JSON file (unknown fields are
-// errors), with file true.
-func (o *trainOptions) readSpec() (spec nn.Spec, file bool, err error) {
-	switch o.Model {
+// mlp returns the flags that shape --model mlp.
+func (o *trainOptions) mlp() mlpFlags {
+	return mlpFlags{Hidden: o.Hidden, Act: o.Act, BatchNorm: o.BatchNorm, Dropout: o.Dropout}
+}
+
+// mlpFlags are the flags that describe an MLP, in kiso train and kiso
+// gradcheck alike: --hidden, --act, --batchnorm and --dropout (whose range
+// each command checks with its other flags).
+type mlpFlags struct {
+	Hidden    string
+	Act       string
+	BatchNorm bool
+	Dropout   float64
+}
+
+// check returns the usage error of the first of --hidden and --act that
+// does not parse, or nil.
+func (f mlpFlags) check() error {
+	_, err := f.spec(1, 1)
+	return err
+}
+
+// spec returns the MLP the flags describe, from inputs features to
+// outputs, or the usage error of the first flag that does not parse.
+func (f mlpFlags) spec(inputs, outputs int) (nn.Spec, error) {
+	hidden, err := parseHidden(f.Hidden)
+	if err != nil {
+		return nn.Spec{}, err
+	}
+	act, err := nn.ParseFunc(f.Act)
+	if err != nil {
+		return nn.Spec{}, usagef("--act %q: want relu, sigmoid, tanh, leakyrelu, identity or step", f.Act)
+	}
+	return nn.MLP(inputs, hidden, outputs, act, nn.MLPOptions{BatchNorm: f.BatchNorm, Dropout: f.Dropout}), nil
+}
+
+// readSpec reads --model (see readModelSpec).
+func (o *trainOptions) readSpec() (spec nn.Spec, file bool, err error) { return readModelSpec(o.Model) }
+
+// readModelSpec returns the architecture a --model flag names: an empty
+// spec and file false for mlp (built from the mlpFlags), a built-in spec
+// for simplecnn and deepcnn, or the spec decoded from a JSON file (unknown
+// fields are errors), with file true.
+func readModelSpec(name string) (spec nn.Spec, file bool, err error) {
+	switch name {
 	case "mlp":
 		return nn.Spec{}, false, nil
 	case "simplecnn":
@@ -220,17 +256,17 @@ func (o *trainOptions) readSpec() (spec nn.Spec, file bool, err error) {
 	case "deepcnn":
 		return nn.DeepConvNet(), false, nil
 	}
-	b, err := os.ReadFile(o.Model)
+	b, err := os.ReadFile(name)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(o.Model, ".json") {
-			return spec, false, usagef("--model %q: want mlp, simplecnn, deepcnn or an architecture JSON file", o.Model)
+		if errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(name, ".json") {
+			return spec, false, usagef("--model %q: want mlp, simplecnn, deepcnn or an architecture JSON file", name)
 		}
 		return spec, false, fmt.Errorf("--model: %w", err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
-		return spec, false, fmt.Errorf("%s: not an architecture: %v", o.Model, err)
+		return spec, false, fmt.Errorf("%s: not an architecture: %v", name, err)
 	}
 	return spec, true, nil
 }
@@ -398,9 +434,9 @@ func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Wr
 		outputs = ds.train.Y.Cols()
 	}
 	if o.Model == "mlp" {
-		hidden, _ := o.hiddenSizes()
-		act, _ := nn.ParseFunc(o.Act)
-		spec = nn.MLP(numel(ds.inputShape), hidden, outputs, act, nn.MLPOptions{BatchNorm: o.BatchNorm, Dropout: o.Dropout})
+		if spec, err = o.mlp().spec(numel(ds.inputShape), outputs); err != nil {
+			return nil, err
+		}
 	}
 	if len(spec.Input) == 0 {
 		spec.Input = ds.inputShape
@@ -636,31 +672,9 @@ func (r *run[T]) plotBoundary() error {
 			labels = append(labels, int(s.y.Data[i]))
 		}
 	}
-	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
-	for _, p := range pts {
-		for k := range 2 {
-			lo[k], hi[k] = min(lo[k], p[k]), max(hi[k], p[k])
-		}
-	}
-	pad := [2]float64{0.1 * (hi[0] - lo[0]), 0.1 * (hi[1] - lo[1])}
-	var sce loss.SoftmaxCrossEntropy[T]
-	rows := func(xy []float64, n int) []float64 {
-		x := tensor.New[T](n, 2)
-		for i, v := range xy {
-			x.Data[i] = T(v)
-		}
-		out := r.net.Forward(x, false)
-		sce.Forward(out, tensor.New[T](n))
-		p := sce.Probs()
-		res := make([]float64, len(p.Data))
-		for i, v := range p.Data {
-			res[i] = float64(v)
-		}
-		return res
-	}
 	return plot.Boundary(r.o.PlotBoundary, plot.BoundaryOptions{
-		Title: r.ds.name + ": decision boundary", XMin: lo[0] - pad[0], XMax: hi[0] + pad[0], YMin: lo[1] - pad[1], YMax: hi[1] + pad[1],
-		PredictRows: rows, Points: pts, Labels: labels, ClassNames: set.ClassNames,
+		Title: r.ds.name + ": decision boundary", Pad: 0.1, // the points' box widened by 10% each side
+		PredictRows: train.ProbRows[T](r.net), Points: pts, Labels: labels, ClassNames: set.ClassNames,
 	})
 }
 
