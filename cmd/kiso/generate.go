@@ -29,6 +29,7 @@ type generateOptions struct {
 	Seed        uint32
 	NoCache     bool
 	JSON        bool
+	Attention   string
 }
 
 // maxGenerateTokens bounds --tokens.
@@ -49,9 +50,16 @@ The model reads each new token through a key/value cache, so that a token
 costs one row of attention; --no-cache runs the whole window again for
 every token instead (the same text, slower). Once the window (the model's
 --block) is full, the oldest tokens fall out of it, as nanoGPT's sample.py
-crops them. The tokenizer travels in the model file.`,
+crops them. The tokenizer travels in the model file.
+
+--attention FILE.png (or .svg) also draws the attention weights of every
+head of every layer for the prompt, before sampling: one square per head,
+a row of squares per layer; row i of a square shows what the prompt's
+token i took from each token up to it (dark: much). The prompt must fit
+the model's window.`,
 		Example: `  kiso train --model gpt --data opticks
-  kiso generate --model gpt.kiso --prompt "Light is" --tokens 500 --temperature 0.8 --top-k 200 --seed 1`,
+  kiso generate --model gpt.kiso --prompt "Light is" --tokens 500 --temperature 0.8 --top-k 200 --seed 1
+  kiso generate --model gpt.kiso --prompt "The Rays of Light" --tokens 100 --attention attention.png`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGenerate(cmd.Context(), o, stdout, stderr)
@@ -65,6 +73,7 @@ crops them. The tokenizer travels in the model file.`,
 	f.IntVar(&o.TopK, "top-k", 200, "sample among this many most likely tokens (0: all)")
 	f.Uint32Var(&o.Seed, "seed", 1, "random seed")
 	f.BoolVar(&o.NoCache, "no-cache", false, "run the whole window for every token (no key/value cache)")
+	f.StringVar(&o.Attention, "attention", "", "also draw the attention weights of each head for the prompt to this .png or .svg file")
 	f.BoolVar(&o.JSON, "json", false, "print a JSON summary (text, tokens/s) instead of streaming the text")
 	return cmd
 }
@@ -116,6 +125,14 @@ func runGenerate(ctx context.Context, o *generateOptions, stdout, stderr io.Writ
 	prompt, err := tok.Encode(o.Prompt)
 	if err != nil {
 		return fmt.Errorf("--prompt: %w", err)
+	}
+	if o.Attention != "" {
+		if err := checkAttention(o.Attention, g, prompt); err != nil {
+			return err
+		}
+		if err := drawAttention(o.Attention, g, tok, prompt); err != nil {
+			return fmt.Errorf("--attention: %w", err)
+		}
 	}
 	m := lm.NewGPT(g)
 	opts := lm.SampleOptions{Temperature: o.Temperature, TopK: o.TopK, Rand: rng.NewNumpy(o.Seed), NoCache: o.NoCache}
