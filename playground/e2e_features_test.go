@@ -20,7 +20,7 @@ type featState struct {
 
 const readFeatures = `(() => {
   const a = window.kisoPlayground, f = a.frame;
-  return {features: a.config.features, inputs: [...document.querySelectorAll('#net .inlabel')].map((e) => e.textContent),
+  return {features: a.config ? a.config.features : [], inputs: [...document.querySelectorAll('#net .inlabel')].map((e) => e.textContent),
     step: f ? f.step : -1, acc: f && f.test ? f.test.accuracy : -1};
 })()`
 

@@ -15,6 +15,7 @@ import (
 // presetState is what TestBrowserTutorialPreset reads from the page.
 type presetState struct {
 	Frames int     `json:"frames"`
+	Points int     `json:"points"`
 	Step   int     `json:"step"`
 	Loss   float64 `json:"loss"`
 	Draws  string  `json:"draws"`
@@ -25,9 +26,9 @@ type presetState struct {
 }
 
 const readPreset = `(() => {
-  const a = window.kisoPlayground, f = a.frame;
-  return {frames: a.frames, step: f ? f.step : -1, loss: f ? f.train.loss : -1,
-    draws: a.config.draws, data: a.config.data, grad: a.config.grad,
+  const a = window.kisoPlayground, f = a.frame, c = a.config || {};
+  return {frames: a.frames, points: a.points ? a.points.length : -1, step: f ? f.step : -1, loss: f ? f.train.loss : -1,
+    draws: c.draws, data: c.data, grad: c.grad,
     shown: document.getElementById('trainLoss').textContent, url: location.search};
 })()`
 
@@ -74,7 +75,13 @@ func TestBrowserTutorialPreset(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tutorialPreset"))); err != nil {
 		t.Fatalf("clicking the preset: %v", err)
 	}
-	st := waitFor("the preset", func(s presetState) bool { return s.Draws == "tutorial" && s.Data == "xor4" && s.Step == 0 })
+	// The page's config changes with the server's answer to the click, but
+	// the frame it holds may still be the default data's (at step 0 too,
+	// on a slow machine); the preset's four points come with its first
+	// frame.
+	st := waitFor("the preset", func(s presetState) bool {
+		return s.Draws == "tutorial" && s.Data == "xor4" && s.Points == 4 && s.Step == 0
+	})
 	if st.Grad != "numerical" {
 		t.Errorf("the preset's gradient is %q, want numerical", st.Grad)
 	}
