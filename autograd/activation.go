@@ -48,7 +48,7 @@ func (f *reluFn[T]) Name() string { return "ReLU" }
 
 // Backward passes the gradient where x > 0.
 func (f *reluFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x := f.in[0]
+	x := f.Inputs()[0]
 	mask := tensor.New[T](x.Shape()...)
 	for i, v := range x.Data.Data {
 		if v > 0 {

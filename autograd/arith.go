@@ -45,8 +45,8 @@ func Add[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 func (f *addFn[T]) Name() string { return "Add" }
 
 func (f *addFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = SumTo(gy, f.in[0].Shape()...)
-	gx[1] = SumTo(gy, f.in[1].Shape()...)
+	gx[0] = SumTo(gy, f.Inputs()[0].Shape()...)
+	gx[1] = SumTo(gy, f.Inputs()[1].Shape()...)
 }
 
 type subFn[T tensor.Float] struct{ Node[T] }
@@ -62,9 +62,9 @@ func Sub[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 func (f *subFn[T]) Name() string { return "Sub" }
 
 func (f *subFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = SumTo(gy, f.in[0].Shape()...)
+	gx[0] = SumTo(gy, f.Inputs()[0].Shape()...)
 	if f.NeedsGrad(1) {
-		gx[1] = SumTo(Neg(gy), f.in[1].Shape()...)
+		gx[1] = SumTo(Neg(gy), f.Inputs()[1].Shape()...)
 	}
 }
 
@@ -81,7 +81,7 @@ func Mul[T tensor.Float](a, b *Variable[T]) *Variable[T] {
 func (f *mulFn[T]) Name() string { return "Mul" }
 
 func (f *mulFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	a, b := f.in[0], f.in[1]
+	a, b := f.Inputs()[0], f.Inputs()[1]
 	if f.NeedsGrad(0) {
 		gx[0] = SumTo(Mul(gy, b), a.Shape()...)
 	}
@@ -104,7 +104,7 @@ func (f *divFn[T]) Name() string { return "Div" }
 
 // Backward: d(a/b)/da = 1/b, d(a/b)/db = -a/b².
 func (f *divFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	a, b := f.in[0], f.in[1]
+	a, b := f.Inputs()[0], f.Inputs()[1]
 	if f.NeedsGrad(0) {
 		gx[0] = SumTo(Div(gy, b), a.Shape()...)
 	}
@@ -172,7 +172,7 @@ func (f *powFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
 	if f.c == 0 {
 		return
 	}
-	gx[0] = Mul(Mul(Pow(f.in[0], f.c-1), ConstScalar(T(f.c))), gy)
+	gx[0] = Mul(Mul(Pow(f.Inputs()[0], f.c-1), ConstScalar(T(f.c))), gy)
 }
 
 // Methods for formulas that read left to right: x.Mul(y).Add(z).

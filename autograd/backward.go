@@ -78,14 +78,15 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 		if !create && gy.flags&noGrad == 0 {
 			gy = NoGrad(gy)
 		}
-		if cap(gx) < len(n.in) {
-			gx = make([]*Variable[T], len(n.in))
+		in := n.Inputs()
+		if cap(gx) < len(in) {
+			gx = make([]*Variable[T], len(in))
 		} else {
-			gx = gx[:len(n.in)]
+			gx = gx[:len(in)]
 			clear(gx)
 		}
 		f.Backward(gy, gx)
-		for i, x := range n.in {
+		for i, x := range in {
 			g := gx[i]
 			if g == nil || x.flags&constant != 0 {
 				continue
@@ -126,7 +127,7 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 // this pass made it and nothing else holds it (acc == id) and it is not to
 // be retained, becomes the gradient of the first input that has none.
 func scalarBackward[T tensor.Float](n *Node[T], gy *Variable[T], id uint64, retain bool, push func(*Node[T])) {
-	a, b := n.in[0], n.in[1]
+	a, b := n.two[0], n.two[1]
 	g := gy.Data.Data[0]
 	var g0, g1 T
 	switch n.out.op {
@@ -145,7 +146,7 @@ func scalarBackward[T tensor.Float](n *Node[T], gy *Variable[T], id uint64, reta
 		n.out.Grad = nil
 	}
 	gy.acc = 0
-	for i, x := range n.in {
+	for i, x := range n.two {
 		if x.flags&constant != 0 {
 			continue
 		}

@@ -22,7 +22,7 @@ func Im2col[T tensor.Float](x *Variable[T], g Window) *Variable[T] {
 func (f *im2colFn[T]) Name() string { return "Im2col" }
 
 func (f *im2colFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = Col2im(gy, f.in[0].Shape(), f.g)
+	gx[0] = Col2im(gy, f.Inputs()[0].Shape(), f.g)
 }
 
 type col2imFn[T tensor.Float] struct {

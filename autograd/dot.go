@@ -56,11 +56,11 @@ func DOT[T tensor.Float](out *Variable[T], verbose bool) string {
 		funcs = funcs[:len(funcs)-1]
 		n := f.AsNode()
 		fmt.Fprintf(&b, "%d [label=%q, color=lightblue, style=filled, shape=box]\n", id(f), f.Name())
-		for _, x := range n.in {
+		for _, x := range n.Inputs() {
 			fmt.Fprintf(&b, "%d -> %d\n", id(x), id(f))
 		}
 		fmt.Fprintf(&b, "%d -> %d\n", id(f), id(n.out))
-		for _, x := range n.in {
+		for _, x := range n.Inputs() {
 			dotVar(x)
 			if x.creator != nil {
 				add(x.creator.fn)

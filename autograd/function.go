@@ -28,10 +28,12 @@ type Function[T tensor.Float] interface {
 // Node is the part of a Function that the graph needs: its inputs, its
 // output and its generation. Embed it in a Function's struct.
 type Node[T tensor.Float] struct {
-	in   []*Variable[T]
+	// two holds one or two inputs (two[1] nil for one); more, when not
+	// nil, holds all of three or more.
+	two  [2]*Variable[T]
+	more *[]*Variable[T]
 	out  *Variable[T]
 	fn   Function[T] // the Function embedding this Node, for Backward
-	two  [2]*Variable[T]
 	mark uint64 // the last Backward that reached this node
 	gen  int32
 	seq  uint32 // order of insertion during a Backward (DeZero's tie order)
@@ -41,10 +43,18 @@ type Node[T tensor.Float] struct {
 func (n *Node[T]) AsNode() *Node[T] { return n }
 
 // Inputs returns the function's inputs; the slice must not be modified.
-func (n *Node[T]) Inputs() []*Variable[T] { return n.in }
+func (n *Node[T]) Inputs() []*Variable[T] {
+	if n.more != nil {
+		return *n.more
+	}
+	if n.two[1] == nil {
+		return n.two[:1]
+	}
+	return n.two[:]
+}
 
 // Input returns input i.
-func (n *Node[T]) Input(i int) *Variable[T] { return n.in[i] }
+func (n *Node[T]) Input(i int) *Variable[T] { return n.Inputs()[i] }
 
 // Output returns the variable the function made.
 func (n *Node[T]) Output() *Variable[T] { return n.out }
@@ -54,7 +64,7 @@ func (n *Node[T]) Generation() int { return int(n.gen) }
 
 // NeedsGrad reports whether input i wants a gradient; Backward may skip the
 // work for an input that does not.
-func (n *Node[T]) NeedsGrad(i int) bool { return n.in[i].flags&constant == 0 }
+func (n *Node[T]) NeedsGrad(i int) bool { return n.Inputs()[i].flags&constant == 0 }
 
 // Apply returns a new variable holding y, the value of f on inputs, and
 // records f as its creator when one of the inputs wants a gradient and none
@@ -83,10 +93,9 @@ func applyTo[T tensor.Float](f Function[T], out *Variable[T], inputs ...*Variabl
 	}
 	n := f.AsNode()
 	if len(inputs) <= len(n.two) {
-		n.in = n.two[:len(inputs)]
-		copy(n.in, inputs)
+		copy(n.two[:], inputs)
 	} else {
-		n.in = append([]*Variable[T](nil), inputs...)
+		n.more = moreInputs(inputs)
 	}
 	n.out = out
 	n.gen = gen
@@ -94,6 +103,22 @@ func applyTo[T tensor.Float](f Function[T], out *Variable[T], inputs ...*Variabl
 	out.creator = n
 	out.gen = gen + 1
 	return out
+}
+
+// moreInputs returns a copy of three or more inputs, in one allocation
+// for up to four.
+func moreInputs[T tensor.Float](inputs []*Variable[T]) *[]*Variable[T] {
+	if len(inputs) <= 4 {
+		p := &struct {
+			s []*Variable[T]
+			a [4]*Variable[T]
+		}{}
+		p.s = p.a[:len(inputs)]
+		copy(p.s, inputs)
+		return &p.s
+	}
+	s := append([]*Variable[T](nil), inputs...)
+	return &s
 }
 
 func shapeString(s []int) string { return fmt.Sprint(s) }

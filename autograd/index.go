@@ -26,7 +26,7 @@ func gather[T tensor.Float](x *Variable[T], src []int, n int, shape []int) *Vari
 func (f *gatherFn[T]) Name() string { return "GetItem" }
 
 func (f *gatherFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = scatter(gy, f.src, f.n, f.in[0].Shape())
+	gx[0] = scatter(gy, f.src, f.n, f.Inputs()[0].Shape())
 }
 
 type scatterFn[T tensor.Float] struct {
@@ -51,7 +51,7 @@ func scatter[T tensor.Float](g *Variable[T], src []int, n int, shape []int) *Var
 func (f *scatterFn[T]) Name() string { return "GetItemGrad" }
 
 func (f *scatterFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = gather(gy, f.src, f.n, f.in[0].Shape())
+	gx[0] = gather(gy, f.src, f.n, f.Inputs()[0].Shape())
 }
 
 func inner(shape []int) int {
@@ -184,7 +184,7 @@ func (f *concatFn[T]) Name() string { return "Concat" }
 
 func (f *concatFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
 	start := 0
-	for i, x := range f.in {
+	for i, x := range f.Inputs() {
 		d := x.Shape()[f.axis]
 		if f.NeedsGrad(i) {
 			gx[i] = Slice(gy, f.axis, start, start+d)

@@ -26,7 +26,7 @@ func (f *mseFn[T]) Name() string { return "MeanSquaredError" }
 
 // Backward: the gradient of x0 is gy·(x0-x1)·2/N, that of x1 its negation.
 func (f *mseFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x0, x1 := f.in[0], f.in[1]
+	x0, x1 := f.Inputs()[0], f.Inputs()[1]
 	g := Mul(Mul(gy, Sub(x0, x1)), ConstScalar(T(2.0/float64(x0.Shape()[0]))))
 	gx[0] = g
 	if f.NeedsGrad(1) {
@@ -64,7 +64,7 @@ func (f *softmaxCEFn[T]) Name() string { return "SoftmaxCrossEntropy" }
 
 // Backward: (softmax(x) - onehot(t))·gy/N.
 func (f *softmaxCEFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x := f.in[0]
+	x := f.Inputs()[0]
 	n, c := x.Shape()[0], x.Shape()[1]
 	gy = Mul(gy, ConstScalar(T(1/float64(n))))
 	onehot := tensor.New[T](n, c)

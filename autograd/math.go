@@ -35,7 +35,7 @@ func Log[T tensor.Float](x *Variable[T]) *Variable[T] {
 
 func (f *logFn[T]) Name() string { return "Log" }
 
-func (f *logFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) { gx[0] = Div(gy, f.in[0]) }
+func (f *logFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) { gx[0] = Div(gy, f.Inputs()[0]) }
 
 type sinFn[T tensor.Float] struct{ Node[T] }
 
@@ -46,7 +46,7 @@ func Sin[T tensor.Float](x *Variable[T]) *Variable[T] {
 
 func (f *sinFn[T]) Name() string { return "Sin" }
 
-func (f *sinFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) { gx[0] = Mul(gy, Cos(f.in[0])) }
+func (f *sinFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) { gx[0] = Mul(gy, Cos(f.Inputs()[0])) }
 
 type cosFn[T tensor.Float] struct{ Node[T] }
 
@@ -58,7 +58,7 @@ func Cos[T tensor.Float](x *Variable[T]) *Variable[T] {
 func (f *cosFn[T]) Name() string { return "Cos" }
 
 func (f *cosFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = Mul(gy, Neg(Sin(f.in[0])))
+	gx[0] = Mul(gy, Neg(Sin(f.Inputs()[0])))
 }
 
 type tanhFn[T tensor.Float] struct{ Node[T] }
@@ -107,7 +107,7 @@ func Clip[T tensor.Float](x *Variable[T], lo, hi T) *Variable[T] {
 func (f *clipFn[T]) Name() string { return "Clip" }
 
 func (f *clipFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x := f.in[0]
+	x := f.Inputs()[0]
 	mask := tensor.New[T](x.Shape()...)
 	for i, v := range x.Data.Data {
 		if v >= f.lo && v <= f.hi {

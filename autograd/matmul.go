@@ -44,7 +44,7 @@ func (f *matmulFn[T]) Name() string { return "MatMul" }
 // Backward of y = op(a)·op(b): the gradient of op(a) is gy·op(b)ᵀ and
 // that of op(b) is op(a)ᵀ·gy, each transposed back when op transposed.
 func (f *matmulFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	a, b := f.in[0], f.in[1]
+	a, b := f.Inputs()[0], f.Inputs()[1]
 	if f.NeedsGrad(0) {
 		if !f.ta {
 			gx[0] = matmulT(gy, b, false, !f.tb)
@@ -90,7 +90,7 @@ func Linear[T tensor.Float](x, W, b *Variable[T]) *Variable[T] {
 func (f *linearFn[T]) Name() string { return "Linear" }
 
 func (f *linearFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x, W, b := f.in[0], f.in[1], f.in[2]
+	x, W, b := f.Inputs()[0], f.Inputs()[1], f.Inputs()[2]
 	if f.NeedsGrad(0) {
 		gx[0] = matmulT(gy, W, false, true)
 	}

@@ -37,7 +37,7 @@ func Sum[T tensor.Float](x *Variable[T], keepdims bool, axes ...int) *Variable[T
 func (f *sumFn[T]) Name() string { return "Sum" }
 
 func (f *sumFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	xs := f.in[0].Shape()
+	xs := f.Inputs()[0].Shape()
 	gy = Reshape(gy, tensor.ReducedShape(xs, f.axes, true)...)
 	gx[0] = BroadcastTo(gy, xs...)
 }
@@ -91,7 +91,7 @@ func maxMin[T tensor.Float](x *Variable[T], min, keepdims bool, axes []int) *Var
 func (f *maxFn[T]) Name() string { return "Max" }
 
 func (f *maxFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	x := f.in[0]
+	x := f.Inputs()[0]
 	kept := tensor.ReducedShape(x.Shape(), f.axes, true)
 	y := f.out.Data.Reshape(kept...)
 	mask := tensor.New[T](x.Shape()...)

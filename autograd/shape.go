@@ -35,7 +35,7 @@ func Reshape[T tensor.Float](x *Variable[T], shape ...int) *Variable[T] {
 func (f *reshapeFn[T]) Name() string { return "Reshape" }
 
 func (f *reshapeFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = Reshape(gy, f.in[0].Shape()...)
+	gx[0] = Reshape(gy, f.Inputs()[0].Shape()...)
 }
 
 // Flatten returns x reshaped to [x.Shape()[0], -1] (the batch kept).
@@ -120,7 +120,7 @@ func BroadcastTo[T tensor.Float](x *Variable[T], shape ...int) *Variable[T] {
 func (f *broadcastToFn[T]) Name() string { return "BroadcastTo" }
 
 func (f *broadcastToFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = SumTo(gy, f.in[0].Shape()...)
+	gx[0] = SumTo(gy, f.Inputs()[0].Shape()...)
 }
 
 // fitsIn reports whether shape s broadcasts to shape out.
@@ -155,5 +155,5 @@ func SumTo[T tensor.Float](x *Variable[T], shape ...int) *Variable[T] {
 func (f *sumToFn[T]) Name() string { return "SumTo" }
 
 func (f *sumToFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
-	gx[0] = BroadcastTo(gy, f.in[0].Shape()...)
+	gx[0] = BroadcastTo(gy, f.Inputs()[0].Shape()...)
 }

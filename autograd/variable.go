@@ -138,7 +138,7 @@ func (v *Variable[T]) UnchainBackward() {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, x := range n.in {
+		for _, x := range n.Inputs() {
 			if x.creator != nil {
 				stack = append(stack, x.creator)
 				x.Unchain()
