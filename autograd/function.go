@@ -34,7 +34,7 @@ type Node[T tensor.Float] struct {
 	more *[]*Variable[T]
 	out  *Variable[T]
 	fn   Function[T] // the Function embedding this Node, for Backward
-	mark uint64 // the last Backward that reached this node
+	mark uint64      // the last Backward that reached this node
 	gen  int32
 	seq  uint32 // order of insertion during a Backward (DeZero's tie order)
 }
