@@ -79,33 +79,12 @@ func TestBrowserDrawsADigit(t *testing.T) {
 		}
 	}()
 
-	read := func() digitsState {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[digitsState](readDigits))
-		if err != nil {
-			t.Fatalf("reading the page: %v", err)
-		}
-		return s
-	}
-	waitFor := func(what string, ok func(digitsState) bool) digitsState {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			s := read()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; page state: %+v", what, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	page := pageReader[digitsState]{t, ctx, readDigits, 15 * time.Second}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/digits.html"), chromedp.WaitVisible(chromedp.ID("pad")),
 		chromedp.Poll[chromedp.Void]("window.kisoDigits.info !== null", chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("opening the digit page: %v", err)
 	}
-	st := read()
+	st := page.read()
 	// stroke drags the mouse from (x0, y0) to (x1, y1) on the 280x280 pad.
 	stroke := func(x0, y0, x1, y1 float64) {
 		t.Helper()
@@ -120,9 +99,9 @@ func TestBrowserDrawsADigit(t *testing.T) {
 		}
 	}
 	stroke(140, 40, 140, 240) // a 1
-	one := waitFor("a prediction", func(s digitsState) bool { return s.Predictions > 0 && len(s.Probs) == 10 && s.SeenInk > 0 })
+	one := page.waitFor("a prediction", func(s digitsState) bool { return s.Predictions > 0 && len(s.Probs) == 10 && s.SeenInk > 0 })
 	time.Sleep(300 * time.Millisecond) // the last move's prediction
-	one = read()
+	one = page.read()
 	sum, best := 0.0, 0
 	for k, p := range one.Probs {
 		sum += p
@@ -142,9 +121,9 @@ func TestBrowserDrawsADigit(t *testing.T) {
 	t.Logf("after a vertical stroke: %d predictions, reads %s, %d inked pixels seen, bars %v", one.Predictions, one.Verdict, one.SeenInk, one.Shown)
 
 	stroke(60, 60, 220, 60) // a bar across the top: a 7, or a T
-	two := waitFor("a new prediction", func(s digitsState) bool { return s.Predictions > one.Predictions })
+	two := page.waitFor("a new prediction", func(s digitsState) bool { return s.Predictions > one.Predictions })
 	time.Sleep(300 * time.Millisecond)
-	two = read()
+	two = page.read()
 	same := true
 	for k := range two.Probs {
 		same = same && two.Probs[k] == one.Probs[k]
@@ -168,5 +147,5 @@ func TestBrowserDrawsADigit(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("clear"))); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the page to clear", func(s digitsState) bool { return s.Verdict == "–" && s.SeenInk == 0 })
+	page.waitFor("the page to clear", func(s digitsState) bool { return s.Verdict == "–" && s.SeenInk == 0 })
 }

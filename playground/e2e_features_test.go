@@ -36,47 +36,26 @@ func TestBrowserFeatures(t *testing.T) {
 	pg := New(Options{LoopbackOnly: true})
 	srv := httptest.NewServer(pg)
 	defer func() { pg.Close(); srv.Close() }()
-	read := func() featState {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[featState](readFeatures))
-		if err != nil {
-			t.Fatalf("reading the page: %v", err)
-		}
-		return s
-	}
-	waitFor := func(what string, ok func(featState) bool) featState {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := read()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; page state: %+v", what, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	page := pageReader[featState]{t, ctx, readFeatures, 20 * time.Second}
 	url := srv.URL + "/?data=circle&n=200&test=0.5&seed=1&layers=&feat=x1,x2&opt=adam&lr=0.03&batch=10&speed=20"
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("heat"))); err != nil {
 		t.Fatalf("opening %s: %v", url, err)
 	}
-	waitFor("the first frame", func(s featState) bool { return s.Step == 0 && len(s.Inputs) == 2 })
+	page.waitFor("the first frame", func(s featState) bool { return s.Step == 0 && len(s.Inputs) == 2 })
 	for i, name := range []string{"x1sq", "x2sq", "x1", "x2"} {
 		if err := chromedp.Do(ctx, chromedp.Click(`#features button[data-name="`+name+`"]`)); err != nil {
 			t.Fatalf("clicking %s: %v", name, err)
 		}
 		on := i < 2 // the squares are switched on, the coordinates off
-		waitFor("the answer to "+name, func(s featState) bool { return slices.Contains(s.Features, name) == on })
+		page.waitFor("the answer to "+name, func(s featState) bool { return slices.Contains(s.Features, name) == on })
 	}
-	st := waitFor("the squares as inputs", func(s featState) bool {
+	st := page.waitFor("the squares as inputs", func(s featState) bool {
 		return strings.Join(s.Features, ",") == "x1sq,x2sq" && strings.Join(s.Inputs, ",") == "x₁²,x₂²"
 	})
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("play"))); err != nil {
 		t.Fatal(err)
 	}
-	st = waitFor("the circle learned", func(s featState) bool { return s.Acc >= 0.95 })
+	st = page.waitFor("the circle learned", func(s featState) bool { return s.Acc >= 0.95 })
 	t.Logf("inputs %v: test accuracy %.3f at step %d", st.Inputs, st.Acc, st.Step)
 }
 

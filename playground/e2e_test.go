@@ -53,6 +53,42 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// pageReader reads a state of type T from a tab by evaluating js, and waits for
+// states, for the browser tests.
+type pageReader[T any] struct {
+	t       *testing.T
+	ctx     context.Context
+	js      string
+	timeout time.Duration // for each wait
+}
+
+// read evaluates the page's script once; an error fails the test.
+func (p pageReader[T]) read() T {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](p.js))
+	if err != nil {
+		p.t.Fatalf("reading the page: %v", err)
+	}
+	return s
+}
+
+// waitFor reads the page every 50 ms until ok holds, and fails the test
+// with the last state read if it does not hold within p.timeout.
+func (p pageReader[T]) waitFor(what string, ok func(T) bool) T {
+	p.t.Helper()
+	deadline := time.Now().Add(p.timeout)
+	for {
+		s := p.read()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("timed out waiting for %s; page state: %+v", what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // pageState is what the test reads from the page's window.kisoPlayground.
 type pageState struct {
 	Frames  int     `json:"frames"`
@@ -61,6 +97,11 @@ type pageState struct {
 	Playing bool    `json:"playing"`
 	Counter string  `json:"counter"`
 	Heat    string  `json:"heat"`
+}
+
+// String leaves the heatmap out of failure messages.
+func (s pageState) String() string {
+	return fmt.Sprintf("step %d, loss %v, frames %d, playing %v", s.Step, s.Loss, s.Frames, s.Playing)
 }
 
 const readState = `(() => {
@@ -83,28 +124,7 @@ func TestBrowserLearnsXOR(t *testing.T) {
 	srv := httptest.NewServer(pg)
 	defer func() { pg.Close(); srv.Close() }() // ending the sessions ends their streams
 
-	read := func() pageState {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readState))
-		if err != nil {
-			t.Fatalf("reading the page: %v", err)
-		}
-		return s
-	}
-	waitFor := func(what string, ok func(pageState) bool) pageState {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			s := read()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; page state: step %d, loss %v, frames %d, playing %v", what, s.Step, s.Loss, s.Frames, s.Playing)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	page := pageReader[pageState]{t, ctx, readState, 15 * time.Second}
 
 	// Any uncaught exception or console error on the page fails the test.
 	var mu sync.Mutex
@@ -143,7 +163,7 @@ func TestBrowserLearnsXOR(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("heat"))); err != nil {
 		t.Fatalf("opening %s: %v", url, err)
 	}
-	first := waitFor("the first frame", func(s pageState) bool { return s.Frames > 0 && s.Step == 0 })
+	first := page.waitFor("the first frame", func(s pageState) bool { return s.Frames > 0 && s.Step == 0 })
 	if first.Playing {
 		t.Fatal("the page plays on load without play=1")
 	}
@@ -151,10 +171,10 @@ func TestBrowserLearnsXOR(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("play"))); err != nil {
 		t.Fatalf("clicking play: %v", err)
 	}
-	start := waitFor("training to start", func(s pageState) bool { return s.Playing && s.Step > 0 })
+	start := page.waitFor("training to start", func(s pageState) bool { return s.Playing && s.Step > 0 })
 	t0 := time.Now()
 	time.Sleep(2 * time.Second)
-	mid := read()
+	mid := page.read()
 	rate := float64(mid.Frames-start.Frames) / time.Since(t0).Seconds()
 	t.Logf("updates received by the page while training: %.1f per second", rate)
 	// The server sends 30 a second; on a machine busy with other work the
@@ -162,7 +182,7 @@ func TestBrowserLearnsXOR(t *testing.T) {
 	if rate < 10 {
 		t.Errorf("the page got %.1f updates per second, want about 30 (at least 10)", rate)
 	}
-	st := waitFor("the loss to fall below half its start", func(s pageState) bool { return s.Loss < first.Loss/2 })
+	st := page.waitFor("the loss to fall below half its start", func(s pageState) bool { return s.Loss < first.Loss/2 })
 	t.Logf("loss %.4f at step 0, %.4f at step %d", first.Loss, st.Loss, st.Step)
 	if st.Heat == first.Heat {
 		t.Error("the decision-boundary heatmap did not change while training")
@@ -171,11 +191,11 @@ func TestBrowserLearnsXOR(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("play"))); err != nil {
 		t.Fatalf("clicking pause: %v", err)
 	}
-	paused := waitFor("pause", func(s pageState) bool { return !s.Playing })
+	paused := page.waitFor("pause", func(s pageState) bool { return !s.Playing })
 	time.Sleep(300 * time.Millisecond) // frames in flight arrive
-	paused = read()
+	paused = page.read()
 	time.Sleep(700 * time.Millisecond)
-	later := read()
+	later := page.read()
 	if later.Step != paused.Step || later.Counter != paused.Counter {
 		t.Errorf("the step counter moved after pause: %s (step %d) then %s (step %d)", paused.Counter, paused.Step, later.Counter, later.Step)
 	}

@@ -46,32 +46,11 @@ func TestBrowserTutorialPreset(t *testing.T) {
 	srv := httptest.NewServer(pg)
 	defer func() { pg.Close(); srv.Close() }()
 
-	read := func() presetState {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[presetState](readPreset))
-		if err != nil {
-			t.Fatalf("reading the page: %v", err)
-		}
-		return s
-	}
-	waitFor := func(what string, ok func(presetState) bool) presetState {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			s := read()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; page state: %+v", what, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	page := pageReader[presetState]{t, ctx, readPreset, 15 * time.Second}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("heat"))); err != nil {
 		t.Fatalf("opening the playground: %v", err)
 	}
-	waitFor("the first frame", func(s presetState) bool { return s.Frames > 0 })
+	page.waitFor("the first frame", func(s presetState) bool { return s.Frames > 0 })
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("tutorialPreset"))); err != nil {
 		t.Fatalf("clicking the preset: %v", err)
 	}
@@ -79,7 +58,7 @@ func TestBrowserTutorialPreset(t *testing.T) {
 	// the frame it holds may still be the default data's (at step 0 too,
 	// on a slow machine); the preset's four points come with its first
 	// frame.
-	st := waitFor("the preset", func(s presetState) bool {
+	st := page.waitFor("the preset", func(s presetState) bool {
 		return s.Draws == "tutorial" && s.Data == "xor4" && s.Points == 4 && s.Step == 0
 	})
 	if st.Grad != "numerical" {
@@ -95,9 +74,9 @@ func TestBrowserTutorialPreset(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("step"))); err != nil {
 			t.Fatalf("clicking step: %v", err)
 		}
-		st = waitFor("step "+strconv.Itoa(i), func(s presetState) bool { return s.Step == i })
+		st = page.waitFor("step "+strconv.Itoa(i), func(s presetState) bool { return s.Step == i })
 	}
-	st = waitFor("the frame of step 3", func(s presetState) bool { return s.Step == 3 && s.Loss > 0 })
+	st = page.waitFor("the frame of step 3", func(s presetState) bool { return s.Step == 3 && s.Loss > 0 })
 	net, _ = tutorialRun(t, 0, 3)
 	want := net.Loss(xs.X, y)
 	if st.Loss != round5(want) {
