@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/tensor"
 )
 
@@ -13,8 +12,8 @@ import (
 //
 //	L = (1/N)·Σ_i (log Σ_j exp x_ij − x_i,y_i),   dL/dx_ij = (softmax(x_i)_j − [j = y_i]) / N
 //
-// with each row's sums in float64 (the exponentials of float32 logits in
-// float32, nn.Exp32). Rows are shared among
+// with each row's sums in float64, or for float32 logits the exponentials
+// and their sum in float32 (tensor.ExpSum). Rows are shared among
 // tensor.Parallel's goroutines; the result does not depend on how many.
 type Loss[T tensor.Float] struct {
 	dx      *tensor.Tensor[T]
@@ -62,26 +61,27 @@ func (l *Loss[T]) RunChunk(i int) {
 	inv := 1 / float64(n)
 	for r := i * n / chunks; r < (i+1)*n/chunks; r++ {
 		x, d := l.logits[r*v:(r+1)*v], l.dx.Data[r*v:(r+1)*v]
-		m := x[0]
-		for _, e := range x[1:] {
-			m = max(m, e)
-		}
 		var sum float64
 		if f32, ok := any(x).([]float32); ok {
-			// float32 exponentials (nn.Exp32), summed in float64.
+			// float32 exponentials summed in eight float32 lanes
+			// (tensor.ExpSum: AVX2 where the CPU has it).
 			d32 := any(d).([]float32)
-			m32 := float32(m)
-			for j, e := range f32 {
-				p := nn.Exp32(e - m32)
-				d32[j] = p
-				sum += float64(p)
+			m := maxOf(f32)
+			sum = float64(tensor.ExpSum(d32, f32, m))
+			y := l.targets[r]
+			l.rows[r] = math.Log(sum) - float64(x[y]-T(m))
+			scale := float32(inv / sum)
+			for j := range d32 {
+				d32[j] *= scale
 			}
-		} else {
-			for j, e := range x {
-				p := math.Exp(float64(e - m))
-				d[j] = T(p)
-				sum += p
-			}
+			d[y] -= T(inv)
+			continue
+		}
+		m := maxOf(x)
+		for j, e := range x {
+			p := math.Exp(float64(e - m))
+			d[j] = T(p)
+			sum += p
 		}
 		y := l.targets[r]
 		l.rows[r] = math.Log(sum) - float64(x[y]-m)
@@ -95,3 +95,25 @@ func (l *Loss[T]) RunChunk(i int) {
 
 // Grad returns dL/dlogits of the last Forward.
 func (l *Loss[T]) Grad() *tensor.Tensor[T] { return l.dx }
+
+// maxOf returns the largest element of x (not empty), in eight running
+// maxima so that the comparisons overlap.
+func maxOf[T tensor.Float](x []T) T {
+	m := x[0]
+	if len(x) >= 8 {
+		var a [8]T
+		copy(a[:], x[:8])
+		n := len(x) &^ 7
+		for i := 8; i < n; i += 8 {
+			v := x[i : i+8 : i+8]
+			a[0], a[1], a[2], a[3] = max(a[0], v[0]), max(a[1], v[1]), max(a[2], v[2]), max(a[3], v[3])
+			a[4], a[5], a[6], a[7] = max(a[4], v[4]), max(a[5], v[5]), max(a[6], v[6]), max(a[7], v[7])
+		}
+		m = max(max(max(a[0], a[1]), max(a[2], a[3])), max(max(a[4], a[5]), max(a[6], a[7])))
+		x = x[n:]
+	}
+	for _, v := range x {
+		m = max(m, v)
+	}
+	return m
+}
