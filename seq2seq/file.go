@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"os"
-	"strings"
 
 	"github.com/kiso-go/kiso/internal/atomicfile"
+	"github.com/kiso-go/kiso/internal/kisofile"
 	"github.com/kiso-go/kiso/model"
 	"github.com/kiso-go/kiso/tensor"
 	"github.com/kiso-go/kiso/text"
@@ -80,26 +78,7 @@ func Write[T tensor.Float](w io.Writer, m *Model[T], p *text.Pairs, info Info) e
 // Load reads a seq2seq .kiso file, converting its parameters to T. Errors
 // start with "load <path>: ".
 func Load[T tensor.Float](path string) (*File[T], error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if pe, ok := err.(*os.PathError); ok {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("load %s: it is a folder", path)
-	}
-	out, err := Read[T](bufio.NewReader(f), fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	return out, nil
+	return kisofile.Load(path, Read[T])
 }
 
 // MaxLen caps the question and answer lengths a file may declare.
@@ -111,91 +90,41 @@ const MaxLen = 1 << 12
 // as the config's Vocab, the lengths, that every parameter is there with
 // its shape, and that every value is finite.
 func Read[T tensor.Float](r io.Reader, size int64) (*File[T], error) {
-	sf, err := model.ReadSafetensors(r, size)
+	sf, err := kisofile.Read(r, size, kisofile.Kind{Format: Format, Version: Version,
+		Name: "a seq2seq model", Writer: "kiso seq2seq"})
 	if err != nil {
 		return nil, err
 	}
-	meta := sf.Metadata
-	switch f := meta["format"]; {
-	case f == model.Format:
-		return nil, fmt.Errorf("this is a network's model file (kiso train writes those), not a seq2seq model: kiso seq2seq writes them")
-	case f != Format:
-		return nil, fmt.Errorf("not a seq2seq model: format %q, want %q", f, Format)
-	case meta["version"] != Version:
-		return nil, fmt.Errorf("version %q, this kiso reads version %s", meta["version"], Version)
-	}
 	var cfg Config
-	if err := unmarshalStrict(meta["config"], &cfg); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+	if err := kisofile.Strict(sf, "config", &cfg); err != nil {
+		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	var words []string
-	if err := unmarshalStrict(meta["vocab"], &words); err != nil {
-		return nil, fmt.Errorf("vocab: %w", err)
-	}
-	if len(words) != cfg.Vocab {
-		return nil, fmt.Errorf("vocab: %d symbols, the config says %d", len(words), cfg.Vocab)
+	words, err := kisofile.Words(sf, "vocab", cfg.Vocab)
+	if err != nil {
+		return nil, err
 	}
 	vocab, err := text.NewVocab(words)
 	if err != nil {
 		return nil, fmt.Errorf("vocab: %w", err)
 	}
 	var lengths [2]int
-	if err := unmarshalStrict(meta["lengths"], &lengths); err != nil {
-		return nil, fmt.Errorf("lengths: %w", err)
+	if err := kisofile.Strict(sf, "lengths", &lengths); err != nil {
+		return nil, err
 	}
 	if lengths[0] < 1 || lengths[1] < 2 || lengths[0] > MaxLen || lengths[1] > MaxLen {
 		return nil, fmt.Errorf("lengths: questions of %d and answers of %d, want 1 to %d and 2 to %d", lengths[0], lengths[1], MaxLen, MaxLen)
 	}
 	out := &File[T]{Model: newModel[T](cfg), Pairs: &text.Pairs{Vocab: vocab, QuestionLen: lengths[0], AnswerLen: lengths[1]}}
-	if s, ok := meta["training"]; ok {
-		if err := json.Unmarshal([]byte(s), &out.Info); err != nil {
-			return nil, fmt.Errorf("training info: %w", err)
-		}
+	if err := kisofile.Optional(sf, "training", &out.Info); err != nil {
+		return nil, err
 	}
-	params := out.Model.Params()
-	if len(sf.Tensors) != len(params) {
-		return nil, fmt.Errorf("%d tensors, the config's model has %d parameters", len(sf.Tensors), len(params))
-	}
-	for _, p := range params {
-		n, ok := sf.Tensor(p.Name)
-		if !ok {
-			return nil, fmt.Errorf("no tensor %s", p.Name)
-		}
-		if !tensor.EqualShape(n.Shape, p.Value.Shape()) {
-			return nil, fmt.Errorf("tensor %s has the shape %v, the config's model %v", p.Name, n.Shape, p.Value.Shape())
-		}
-		t, err := model.ToTensor[T](n)
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range t.Data {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("tensor %s holds %v", p.Name, x)
-			}
-		}
-		copy(p.Value.Data, t.Data)
+	if err := kisofile.Params(sf, out.Model.Params()); err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// unmarshalStrict decodes one JSON value from s into v, refusing unknown
-// fields and anything after it.
-func unmarshalStrict(s string, v any) error {
-	if s == "" {
-		return fmt.Errorf("missing")
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("data after the JSON value")
-	}
-	return nil
 }
 
 // Answer returns the model's greedy answer to a question typed by a user:
