@@ -109,6 +109,11 @@ stopped, writing the outputs the original command named and checkpointing
 as it did; flags may be repeated unchanged, and only --epochs,
 --early-stop, --eval-train and the output flags may differ.
 
+--model lstmlm (or rnnlm) and --model seq2seq run kiso lstmlm and kiso
+seq2seq with the flags given here (their defaults, not train's, for the
+rest): kiso train --model lstmlm --data brown, kiso train --model seq2seq
+--data addition.
+
 The toy 2-D sets (xor, circle, gauss, spiral: 400 points, 80 held out)
 train with --lr 0.01 --batch 10 --epochs 100, and an MLP with --hidden
 32,32, unless those flags are given: defaults that learn every one of them
@@ -122,6 +127,9 @@ start if that file exists (name it with --out to replace it).`,
   kiso train --data csv:iris.csv --label species --hidden 8 --epochs 100`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, ok := seqModels[o.Model]; ok { // train_dispatch.go
+				return runTrainSeq(cmd.Context(), cmd, o.Model, stdout, stderr)
+			}
 			if o.Model == "gpt" || isGPTCheckpoint(o.Resume) { // train_gpt.go
 				return runTrainGPT(cmd.Context(), o, g, cmd.Flags().Changed, stdout, stderr)
 			}
@@ -131,7 +139,7 @@ start if that file exists (name it with --out to replace it).`,
 	g = addGPTFlags(cmd)
 	addDataFlags(cmd, &o.dataOptions)
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mlp", "mlp, simplecnn, deepcnn, gpt (a transformer on text: see the gpt flags), or an architecture JSON file")
+	f.StringVar(&o.Model, "model", "mlp", "mlp, simplecnn, deepcnn, gpt (a transformer on text: see the gpt flags), "+seqModelNames()+" (run as kiso lstmlm or kiso seq2seq with the flags given), or an architecture JSON file")
 	f.StringVar(&o.Hidden, "hidden", "100", "mlp: hidden layer sizes, comma-separated (empty: none; toy sets: 32,32)")
 	f.StringVar(&o.Act, "act", "relu", "mlp: activation: relu, sigmoid, tanh, leakyrelu, identity")
 	f.StringVar(&o.Init, "init", "he", "weight initializer: he, xavier, or a standard deviation (simplecnn: 0.01 unless given, the book's)")
@@ -156,6 +164,8 @@ start if that file exists (name it with --out to replace it).`,
 	f.StringVar(&o.Resume, "resume", "", "continue the run saved in this checkpoint")
 	f.BoolVar(&o.JSON, "json", false, "print a JSON summary on stdout (progress goes to stderr)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress output")
+	addSeqFlags(cmd) // after train's own flags: it adds only those train lacks
+	f.Lookup("data").Usage += "; --model lstmlm: brown or ptb; --model seq2seq: addition, dates or pairs:FILE"
 	return cmd
 }
 
