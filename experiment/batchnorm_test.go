@@ -24,6 +24,9 @@ func TestBatchNorm(t *testing.T) {
 	o.Common = common(t)
 	o.Scales, o.Epochs, o.Limit, o.Batch = 4, 15, 500, 50
 	o.Hidden = []int{50, 50, 50, 50, 50}
+	if raceEnabled {
+		o.Scales, o.Epochs = 2, 2 // the files and their rows only: the means need 4 scales of 15 epochs
+	}
 	res, err := BatchNorm(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +42,7 @@ func TestBatchNorm(t *testing.T) {
 	// The book's lesson: batch norm makes training far less sensitive to
 	// the initial scale. Measured over seeds 1 to 5: mean 0.58 to 0.64
 	// with, 0.12 to 0.13 without.
-	if !(res.MeanBN > res.MeanPlain+0.2) {
+	if !raceEnabled && !(res.MeanBN > res.MeanPlain+0.2) {
 		t.Errorf("mean final accuracy with batch norm %.3f, without %.3f: want batch norm well ahead", res.MeanBN, res.MeanPlain)
 	}
 	if recs := readCSV(t, filepath.Join(o.Out, "curves.csv")); len(recs) != 1+o.Scales*(o.Epochs+1) {

@@ -16,6 +16,9 @@ import (
 func TestMistakes(t *testing.T) {
 	for _, net := range []string{"mlp", "simpleconvnet"} {
 		t.Run(net, func(t *testing.T) {
+			if raceEnabled && net == "simpleconvnet" {
+				t.Skip("-race: 10,000 test images through a ConvNet take minutes; the mlp case runs the same code, tensor and nn check the convolution under -race")
+			}
 			o := DefaultMistakes()
 			o.Common = common(t)
 			o.Net, o.Limit, o.Epochs, o.Show = net, 1000, 1, 12
@@ -77,6 +80,9 @@ func TestMistakesTrained(t *testing.T) {
 		{"simpleconvnet", nn.SimpleConvNet(), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if raceEnabled && tc.name == "simpleconvnet" {
+				t.Skip("-race: 10,000 test images through a ConvNet take minutes; the mlp case runs the same code, tensor and nn check the convolution under -race")
+			}
 			o := DefaultMistakes()
 			o.Common = common(t)
 			o.Show = 5
