@@ -76,3 +76,46 @@ func TestConv2DPanics(t *testing.T) {
 	})
 	mustPanic(t, "stride", func() { (&Conv2D[float64]{}).Out(4, 4, 3, 3) })
 }
+
+// TestConv2DImplicitSameBits checks that the forward pass reading windows
+// in the padded image (stride 1) gives the bits of the one through
+// im2col, float32 and float64, with and without bias, on one goroutine and
+// two.
+func TestConv2DImplicitSameBits(t *testing.T) {
+	t.Run("float32", func(t *testing.T) { testConv2DImplicit[float32](t) })
+	t.Run("float64", func(t *testing.T) { testConv2DImplicit[float64](t) })
+}
+
+func testConv2DImplicit[T Float](t *testing.T) {
+	defer func(p int) { runtime.GOMAXPROCS(p); implicitOK = true }(runtime.GOMAXPROCS(0))
+	r := rng.NewNumpy(12)
+	for _, g := range []struct{ n, in, out, h, w, kh, kw, pad int }{
+		{3, 4, 16, 28, 28, 3, 3, 1},
+		{2, 16, 32, 14, 14, 3, 3, 2},
+		{4, 5, 30, 12, 11, 5, 5, 0},
+		{2, 4, 7, 9, 8, 2, 4, 1},
+		{40, 4, 8, 16, 16, 3, 3, 1}, // large enough to run the halves at once
+		{2, 4, 3, 6, 6, 3, 3, 1},    // float32: three filters, the fewest gemmOffB takes
+	} {
+		x := RandN[T](r, 1, g.n, g.in, g.h, g.w)
+		w := RandN[T](r, 1, g.out, g.in, g.kh, g.kw)
+		b := RandN[T](r, 1, g.out)
+		for _, bias := range []*Tensor[T]{b, nil} {
+			for _, procs := range []int{1, 2} {
+				runtime.GOMAXPROCS(procs)
+				c := &Conv2D[T]{Stride: 1, Pad: g.pad}
+				oh, ow, _ := c.Out(g.h, g.w, g.kh, g.kw)
+				got, want := New[T](g.n, g.out, oh, ow), New[T](g.n, g.out, oh, ow)
+				implicitOK = false
+				c.Forward(want, x, w, bias)
+				implicitOK = true
+				c.Forward(got, x, w, bias)
+				for i := range want.Data {
+					if math.Float64bits(float64(got.Data[i])) != math.Float64bits(float64(want.Data[i])) {
+						t.Fatalf("%+v, bias %v, GOMAXPROCS %d: y[%d] = %v, want %v", g, bias != nil, procs, i, got.Data[i], want.Data[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -68,14 +68,37 @@ type kernel[E float32 | float64] struct {
 // rows instead, which reads b in place and gives the same bits.
 func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if unsafe.Sizeof(alpha) == 8 {
-		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc)
+		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc, nil)
 		return
 	}
 	if useSIMD && m <= rowsMax && !transA && !transB && alpha == 1 {
 		rows(m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 		return
 	}
-	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
+	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc, nil)
+}
+
+// gemmOffB adds to c [m, n] (row stride ldc) the product of a [m, k] (row
+// stride lda) and the k×n matrix whose row q is b[off[q] : off[q]+n]: rows
+// anywhere in b, packed straight from it (a convolution's windows read in
+// the padded image, see Conv2D). Each element sees the operations
+// Gemm(false, false, 1, a, B, 1, c) gives it on a gemmBlocked product, so
+// the bits are those of that call on B materialized, for m > rowsMax (or
+// float64) and k·n ≥ blockedMin; it panics otherwise.
+func gemmOffB[T Float](m, n, k int, a []T, lda int, b []T, off []int, c []T, ldc int) {
+	if len(off) != k || small(n, k) || (unsafe.Sizeof(a[0]) == 4 && m <= rowsMax) {
+		panic("tensor: gemmOffB: a product gemm would not block")
+	}
+	for _, o := range off {
+		if o < 0 || o+n > len(b) {
+			panic("tensor: gemmOffB: a row of b out of range")
+		}
+	}
+	if unsafe.Sizeof(a[0]) == 8 {
+		blocked(kernel64(), false, false, m, n, k, 1, as[float64](a), lda, as[float64](b), 0, 1, as[float64](c), ldc, off)
+		return
+	}
+	blocked(kernel32(), false, false, m, n, k, 1, as[float32](a), lda, as[float32](b), 0, 1, as[float32](c), ldc, off)
 }
 
 // as reinterprets a slice of T as a slice of E, the type of the same size
@@ -84,7 +107,10 @@ func as[E float32 | float64, T Float](s []T) []E {
 	return unsafe.Slice((*E)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
-func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) {
+// blocked is gemmBlocked's product with the kernel kern. bOff, if not nil,
+// gives the offsets in b of op(b)'s rows (b not transposed, ldb unused):
+// they are packed from there (see gemmOffB).
+func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int, bOff []int) {
 	for i := 0; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n]
 		switch {
@@ -97,7 +123,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		}
 	}
 	p := getPart[E]()
-	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bOff: bOff}
 	// Chunks of whole tiles along the longer side of c.
 	p.rows = m >= n
 	tiles := (n + kern.nr - 1) / kern.nr
@@ -112,7 +138,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 	p.direct = kern.runS != nil && alpha == 1 && directOK
 	// Rows of b far apart (from 2 KB, as a 512-wide float32 matrix's)
 	// share cache sets when read in place down a panel: those are packed.
-	p.inPlaceB = p.direct && !transB && ldb*int(unsafe.Sizeof(alpha)) <= inPlaceBMax
+	p.inPlaceB = p.direct && !transB && ldb*int(unsafe.Sizeof(alpha)) <= inPlaceBMax && bOff == nil
 	p.kcMax = balanced(k, blockKC)
 	var shared *packBuf
 	if p.chunks > 1 && p.rows {
@@ -194,6 +220,7 @@ type part[E float32 | float64] struct {
 	alpha          E
 	a, b, c        []E
 	lda, ldb, ldc  int
+	bOff           []int // offsets of op(b)'s rows in b, or nil (see blocked)
 	rows           bool
 	tiles, chunks  int
 
@@ -435,7 +462,7 @@ func (p *part[E]) packB(dst []E, pc, kc, jc, nc int) {
 		}
 		if w == 16 && unsafe.Sizeof(E(0)) == 4 { // float32's full panel: a 64-byte move, no call to copy
 			for q := 0; q < kc; q++ {
-				src, dst := b[(pc+q)*ldb+jc+jr:][:16], panel[q*16:][:16]
+				src, dst := b[p.rowB(pc+q)+jc+jr:][:16], panel[q*16:][:16]
 				s := (*[8]uint64)(unsafe.Pointer(&src[0]))
 				d := (*[8]uint64)(unsafe.Pointer(&dst[0]))
 				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
@@ -443,9 +470,18 @@ func (p *part[E]) packB(dst []E, pc, kc, jc, nc int) {
 			continue
 		}
 		for q := 0; q < kc; q++ {
-			copy(panel[q*nr:q*nr+w], b[(pc+q)*ldb+jc+jr:(pc+q)*ldb+jc+jr+w])
+			r := p.rowB(pc + q)
+			copy(panel[q*nr:q*nr+w], b[r+jc+jr:r+jc+jr+w])
 		}
 	}
+}
+
+// rowB returns the offset in b of row q of a plain op(b).
+func (p *part[E]) rowB(q int) int {
+	if p.bOff != nil {
+		return p.bOff[q]
+	}
+	return q * p.ldb
 }
 
 // Packing buffers are reused through a pool, so that a product allocates
