@@ -143,7 +143,7 @@ start if that file exists (name it with --out to replace it).`,
 	f.StringVar(&o.Hidden, "hidden", "100", "mlp: hidden layer sizes, comma-separated (empty: none; toy sets: 32,32)")
 	f.StringVar(&o.Act, "act", "relu", "mlp: activation: relu, sigmoid, tanh, leakyrelu, identity")
 	f.StringVar(&o.Init, "init", "he", "weight initializer: he, xavier, or a standard deviation (simplecnn: 0.01 unless given, the book's)")
-	f.StringVar(&o.Optimizer, "optimizer", "adam", "sgd, momentum, nesterov, adagrad, rmsprop or adam")
+	f.StringVar(&o.Optimizer, "optimizer", "adam", "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (with --weight-decay as AdamW's decoupled decay)")
 	f.Float64Var(&o.LR, "lr", 0.001, "learning rate (toy sets: 0.01)")
 	f.IntVar(&o.Batch, "batch", 100, "minibatch size (toy sets: 10)")
 	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (toy sets: 100)")
@@ -206,7 +206,7 @@ func (o *trainOptions) validate() error {
 		return usagef("--init %q: want he, xavier or a standard deviation such as 0.01", o.Init)
 	}
 	if _, err := optim.New[float64](o.Optimizer, o.LR); err != nil {
-		return usagef("--optimizer %q: want one of %s", o.Optimizer, strings.Join(optim.Names(), ", "))
+		return usagef("--optimizer %q: want one of %s", o.Optimizer, strings.Join(append(optim.Names(), "adamw"), ", "))
 	}
 	return nil
 }
