@@ -152,19 +152,19 @@ func BatchNorm(ctx context.Context, o BatchNormOptions) (*BatchNormResult, error
 func (s *session) writeBatchNorm(res *BatchNormResult, o BatchNormOptions) error {
 	var rows [][]string
 	epochs := epochAxis(o.Epochs + 1)
-	chart := panelChart{
+	chart := plot.PanelsOptions{
 		Title:  fmt.Sprintf("Training accuracy by initial weight std (%d images, SGD lr %g)", o.Limit, o.LR),
 		XLabel: "epoch", YLabel: "accuracy", Cols: 4, YMin: 0, YMax: 1,
-		Styles: []lineStyle{{Name: "with batch norm", Color: blue}, {Name: "without", Color: orange, Dashed: true}},
+		Lines: []string{"with batch norm", "without"},
 	}
 	final := []plot.Series{{Name: "with batch norm"}, {Name: "without"}}
 	for _, r := range res.Runs {
 		for e := range epochs {
 			rows = append(rows, []string{num(r.Scale), itoa(e), num(r.BN[e]), num(r.Plain[e])})
 		}
-		chart.Panels = append(chart.Panels, panel{
+		chart.Panels = append(chart.Panels, plot.Panel{
 			Title: fmt.Sprintf("std %.3g", r.Scale),
-			Lines: []line{{X: epochs, Y: r.BN}, {X: epochs, Y: r.Plain}},
+			Lines: []plot.Series{{X: epochs, Y: r.BN}, {X: epochs, Y: r.Plain}},
 		})
 		final[0].X, final[0].Y = append(final[0].X, r.Scale), append(final[0].Y, r.BN[o.Epochs])
 		final[1].X, final[1].Y = append(final[1].X, r.Scale), append(final[1].Y, r.Plain[o.Epochs])
@@ -172,7 +172,7 @@ func (s *session) writeBatchNorm(res *BatchNormResult, o BatchNormOptions) error
 	if err := s.writeCSV("curves.csv", []string{"scale", "epoch", "batchnorm", "plain"}, rows); err != nil {
 		return err
 	}
-	if err := s.figure("curves", func(path string) error { return writePanels(path, chart) }); err != nil {
+	if err := s.figure("curves", func(path string) error { return plot.Panels(path, chart) }); err != nil {
 		return err
 	}
 	return s.figure("final", func(path string) error {

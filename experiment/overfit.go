@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"github.com/kiso-go/kiso/plot"
 	"math"
 
 	"github.com/kiso-go/kiso/nn"
@@ -149,20 +150,20 @@ func copyParams(dst nn.Layer[float32], s []*nn.Param[float32]) {
 func (s *session) writeOverfit(res *OverfitResult, o OverfitOptions) error {
 	var rows [][]string
 	epochs := epochAxis(o.Epochs + 1)
-	chart := panelChart{
+	chart := plot.PanelsOptions{
 		Title: fmt.Sprintf("%d training images, %d layers: accuracy on the training and test images",
 			o.Limit, len(o.Hidden)+1),
 		XLabel: "epoch", YLabel: "accuracy", Cols: len(res.Runs), YMin: 0, YMax: 1, PanelW: 3.2, PanelH: 2.6,
-		Styles: []lineStyle{{Name: "train", Color: blue}, {Name: "test", Color: orange, Dashed: true}},
+		Lines: []string{"train", "test"},
 	}
 	for _, r := range res.Runs {
 		for e := range epochs {
 			rows = append(rows, []string{r.Name, itoa(e), num(r.TrainAcc[e]), num(r.TestAcc[e])})
 		}
-		chart.Panels = append(chart.Panels, panel{Title: r.Name, Lines: []line{{X: epochs, Y: r.TrainAcc}, {X: epochs, Y: r.TestAcc}}})
+		chart.Panels = append(chart.Panels, plot.Panel{Title: r.Name, Lines: []plot.Series{{X: epochs, Y: r.TrainAcc}, {X: epochs, Y: r.TestAcc}}})
 	}
 	if err := s.writeCSV("accuracy.csv", []string{"run", "epoch", "train_acc", "test_acc"}, rows); err != nil {
 		return err
 	}
-	return s.figure("accuracy", func(path string) error { return writePanels(path, chart) })
+	return s.figure("accuracy", func(path string) error { return plot.Panels(path, chart) })
 }

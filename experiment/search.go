@@ -161,10 +161,10 @@ func (s *session) writeSearch(res *SearchResult, o SearchOptions) error {
 	}
 	show := min(o.Show, len(res.Trials))
 	epochs := epochAxis(o.Epochs + 1)
-	chart := panelChart{
+	chart := plot.PanelsOptions{
 		Title:  fmt.Sprintf("The best %d of %d trials (%d training, %d validation images)", show, len(res.Trials), res.Train, res.Val),
 		XLabel: "epoch", YLabel: "accuracy", Cols: 5, YMin: 0, YMax: 1,
-		Styles: []lineStyle{{Name: "validation", Color: blue}, {Name: "train", Color: orange, Dashed: true}},
+		Lines: []string{"validation", "train"},
 	}
 	// Two series per figure: the best trials and the others.
 	name := []string{fmt.Sprintf("best %d", show), "others"}
@@ -174,9 +174,9 @@ func (s *session) writeSearch(res *SearchResult, o SearchOptions) error {
 		k := 1
 		if rank < show {
 			k = 0
-			chart.Panels = append(chart.Panels, panel{
+			chart.Panels = append(chart.Panels, plot.Panel{
 				Title: fmt.Sprintf("#%d lr %.1e, wd %.0e", rank+1, t.LR, t.WeightDecay),
-				Lines: []line{{X: epochs, Y: t.ValCurve}, {X: epochs, Y: t.TrainCurve}},
+				Lines: []plot.Series{{X: epochs, Y: t.ValCurve}, {X: epochs, Y: t.TrainCurve}},
 			})
 		}
 		byLR[k].X, byLR[k].Y = append(byLR[k].X, t.LR), append(byLR[k].Y, t.ValAcc)
@@ -184,7 +184,7 @@ func (s *session) writeSearch(res *SearchResult, o SearchOptions) error {
 	}
 	if show == 0 {
 		byLR, space = byLR[1:], space[1:]
-	} else if err := s.figure("best", func(path string) error { return writePanels(path, chart) }); err != nil {
+	} else if err := s.figure("best", func(path string) error { return plot.Panels(path, chart) }); err != nil {
 		return err
 	}
 	err := s.figure("lr", func(path string) error {

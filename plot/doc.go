@@ -1,5 +1,5 @@
-// Package plot draws kiso's figures: loss and accuracy curves, scatter plots
-// of search results, decision boundaries of 2-D classifiers, optimizer paths
+// Package plot draws kiso's figures: loss and accuracy curves, grids of
+// small accuracy charts (Panels), scatter plots of search results, decision boundaries of 2-D classifiers, optimizer paths
 // over contour lines, histograms of activations, grids of small images
 // (filters, digits) and labelled heatmaps (attention weights).
 //
