@@ -115,6 +115,9 @@ func testConv2DImplicit[T Float](t *testing.T) {
 						t.Fatalf("%+v, bias %v, GOMAXPROCS %d: y[%d] = %v, want %v", g, bias != nil, procs, i, got.Data[i], want.Data[i])
 					}
 				}
+				if a := testing.AllocsPerRun(5, func() { c.Forward(got, x, w, bias) }); a != 0 && !raceEnabled {
+					t.Errorf("%+v: Forward allocates %v times once warm", g, a)
+				}
 			}
 		}
 	}
