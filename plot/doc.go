@@ -1,7 +1,8 @@
 // Package plot draws kiso's figures: loss and accuracy curves, grids of
-// small accuracy charts (Panels), scatter plots of search results, decision boundaries of 2-D classifiers, optimizer paths
-// over contour lines, histograms of activations, grids of small images
-// (filters, digits) and labelled heatmaps (attention weights).
+// small accuracy charts (Panels), scatter plots of search results,
+// decision boundaries of 2-D classifiers, optimizer paths over contour
+// lines, histograms of activations, grids of small images (filters,
+// digits) and labelled heatmaps (attention weights).
 //
 // Every function writes one file, PNG or SVG as the path's extension says
 // (.png or .svg, in any letter case), and writes it atomically: a reader
