@@ -17,8 +17,8 @@ import (
 // TestCNNTrainEvalPredict runs part 1's commands on a SimpleConvNet: train
 // on a slice of MNIST, save, evaluate, and predict a PNG digit.
 func TestCNNTrainEvalPredict(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped in -short mode: trains on MNIST")
+	if testing.Short() || raceEnabled {
+		t.Skip("skipped in -short mode and under -race: trains on MNIST (see race_test.go)")
 	}
 	dir, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true})
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 // it, train learns it, eval prints the confusion matrix with the class
 // names, and predict names the class.
 func TestFashionMNISTCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped in -short mode: trains on Fashion-MNIST")
+	if testing.Short() || raceEnabled {
+		t.Skip("skipped in -short mode and under -race: trains on Fashion-MNIST (see race_test.go)")
 	}
 	dir, err := data.FetchFashionMNIST(context.Background(), data.FashionFetchOptions{NoApt: true})
 	if err != nil {

