@@ -32,7 +32,8 @@ func newExportCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Export a saved model for ONNX Runtime or PyTorch",
 		Long: `Export a .kiso model for inference elsewhere.
 
---format onnx writes an ONNX model (IR version 8, opset 13) with the input
+--format onnx writes an ONNX model (IR version 8, opset 13, or 17 for a
+model with LayerNorm such as a GPT) with the input
 "input" [batch, ...] and the output "logits"; --softmax adds the output
 "probabilities". Dropout, the identity at inference, is left out.
 
@@ -117,10 +118,14 @@ func runExport(ctx context.Context, o *exportOptions, stdout, stderr io.Writer) 
 	if err := model.ExportONNX(out, m.Net, m.Info, model.ONNXOptions{DType: dtype, Softmax: o.Softmax}); err != nil {
 		return err
 	}
+	opset, err := model.ONNXOpset(m.Net)
+	if err != nil {
+		return err
+	}
 	outputs := `"logits"`
 	if o.Softmax {
 		outputs += ` and "probabilities"`
 	}
-	fmt.Fprintf(stdout, "wrote %s (ONNX opset 13, %s): input \"input\", outputs %s\n", out, o.DType, outputs)
+	fmt.Fprintf(stdout, "wrote %s (ONNX opset %d, %s): input \"input\", outputs %s\n", out, opset, o.DType, outputs)
 	return nil
 }

@@ -71,8 +71,8 @@ func TestTrainGPT(t *testing.T) {
 	// The model exports to ONNX (model's TestONNXRuntimeGPT runs such a
 	// file); --softmax, for a vector per case, is refused, writing nothing.
 	onnx := filepath.Join(dir, "g.onnx")
-	if _, stderr, code := runCLI(t, "export", "--model", out, "--format", "onnx", "--out", onnx); code != 0 {
-		t.Errorf("export --format onnx: exit %d: %s", code, stderr)
+	if stdout, stderr, code := runCLI(t, "export", "--model", out, "--format", "onnx", "--out", onnx); code != 0 || !strings.Contains(stdout, "opset 17") {
+		t.Errorf("export --format onnx: exit %d, %q: %s", code, stdout, stderr)
 	} else if st, err := os.Stat(onnx); err != nil || st.Size() < 1000 {
 		t.Errorf("export --format onnx wrote %v (%v)", st, err)
 	}
