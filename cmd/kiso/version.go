@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -94,8 +95,13 @@ func addVersionFlag(root *cobra.Command) {
 	root.Annotations["versionText"] = readVersion().String()
 }
 
-func newVersionCmd(stdout, _ io.Writer) *cobra.Command {
-	var asJSON bool
+// versionOptions are the flags of kiso version.
+type versionOptions struct {
+	JSON bool
+}
+
+func newVersionCmd(stdout, stderr io.Writer) *cobra.Command {
+	o := &versionOptions{}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print kiso's version, the Go it was built with and the CPU kernels in use",
@@ -104,15 +110,20 @@ information), the Go toolchain and platform, and which matrix-product
 kernels the CPU selected: avx2+fma (assembly) or portable (pure Go).
 kiso --version prints the same.`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			v := readVersion()
-			if asJSON {
-				return json.NewEncoder(stdout).Encode(v)
-			}
-			_, err := io.WriteString(stdout, v.String())
-			return err
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runVersion(cmd.Context(), o, stdout, stderr)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON")
 	return cmd
+}
+
+// runVersion prints the version, as text or (o.JSON) as JSON.
+func runVersion(_ context.Context, o *versionOptions, stdout, _ io.Writer) error {
+	v := readVersion()
+	if o.JSON {
+		return json.NewEncoder(stdout).Encode(v)
+	}
+	_, err := io.WriteString(stdout, v.String())
+	return err
 }
