@@ -8,8 +8,8 @@
 #                              sweep, the MNIST MLPs, the example programs
 #   docs/figures.sh            also the CNNs on MNIST and Fashion-MNIST and
 #                              the book's experiments (hours on 2 cores)
-#   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds (longer
-#                              still)
+#   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds, and the
+#                              wider Fashion-MNIST CNN (longer still)
 #
 # Figures (PNG) are written under $OUT (default: a new temporary folder),
 # never over the ones in docs/; copy those you want to keep. Runs are
@@ -111,6 +111,11 @@ echo "== Fashion-MNIST (README: Beyond MNIST)"
 run data fashion-mnist --quiet > /dev/null
 seeds fashion-simplecnn --data fashion-mnist --model simplecnn --epochs 20
 seeds fashion-bncnn --data fashion-mnist --model docs/fashion/bncnn.json --epochs 15
+if [ "$deep" = 1 ]; then
+  seeds fashion-bncnn3 --data fashion-mnist --model docs/fashion/bncnn3.json --epochs 12
+else
+  echo "fashion-bncnn3: skipped (--deep runs it: 12 epochs x 3 seeds)"
+fi
 
 echo
 echo "== the book's experiments (docs/experiments.md)"
