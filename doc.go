@@ -20,7 +20,7 @@
 //	numgrad    central-difference gradients and the gradient check
 //	optim      SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, AdamW, weight decay, schedules,
 //	           gradient clipping
-//	data       datasets and batching: XOR, toy 2-D sets, CSV, MNIST
+//	data       datasets and batching: XOR, toy 2-D sets, CSV, MNIST and Fashion-MNIST
 //	text       corpora (Opticks, Go's source, any UTF-8 file, Moby-Dick), character
 //	           and byte-level BPE tokenizers, windows of tokens for language models;
 //	           word corpora (Brown, PTB), the toy sequence tasks (addition, dates)
@@ -29,6 +29,7 @@
 //	lm         language models over token streams: random-window and BPTT batches, the GPT's
 //	           training loop, full validation loss, sampling with a key/value cache
 //	model      .kiso model files (safetensors); ONNX and PyTorch export, each layer writing itself
+//	autograd/layers  autograd's modules (lazily shaped Linear, MLP), trained with optim, saved through model
 //	word2vec   CBOW and skip-gram with negative sampling; neighbours, analogies, projections
 //	seq2seq    LSTM encoder-decoders (reversed input, peeky, attention) for the toy sequence tasks
 //	rnnlm      the book's training of recurrent language models (nn.LSTMLM): BPTT streams, perplexity, sampling
@@ -42,5 +43,7 @@
 // save it and runs match numpy's), and tutorial keeps the program kiso grew
 // from readable on its own. Below everything, internal/crmath holds the
 // correctly rounded exp and log that rng and the layers share, and
-// internal/atomicfile the atomic writes of every file a user keeps.
+// internal/atomicfile the atomic writes of every file a user keeps;
+// internal/binenc encodes saved states and internal/kisofile reads the
+// text models' files for rnnlm, seq2seq and word2vec.
 package kiso
