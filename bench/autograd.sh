@@ -30,6 +30,10 @@ WHAT=("$@")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ANCHORS=${ANCHORS:-$ROOT/../shared/anchors}
 PYTHON=${PYTHON:-/usr/bin/python3}
+# The references run on one thread: torch.set_num_threads(1) does not reach
+# an OpenBLAS built with pthreads (Debian's libblas.so.3 when libopenblas0
+# is installed), which would otherwise multiply on every core.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 MNIST_DIR=${MNIST_DIR:-$HOME/.cache/kiso/mnist}
 SCALAR_N=${SCALAR_N:-1000000}
 WORK=$(mktemp -d)

@@ -46,9 +46,11 @@ KISO=$WORK/kiso
 MNIST=$WORK/mnist
 if [ -n "${REF_BLAS:-}" ]; then
 	[ -f "$REF_BLAS/libblas.so.3" ] || { echo "compare.sh: no libblas.so.3 in REF_BLAS=$REF_BLAS" >&2; exit 2; }
-	PYTHON_ENV=(env "LD_LIBRARY_PATH=$REF_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1)
+	PYTHON_ENV=(env "LD_LIBRARY_PATH=$REF_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1)
 else
-	PYTHON_ENV=()
+	# One thread even when the system's libblas.so.3 is a pthreads OpenBLAS,
+	# which torch.set_num_threads(1) does not reach.
+	PYTHON_ENV=(env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1)
 fi
 PYTHON=("${PYTHON_ENV[@]}" "$PYTHON")
 MNIST_DIR=${MNIST_DIR:-$HOME/.cache/kiso/mnist}
