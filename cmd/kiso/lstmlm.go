@@ -241,8 +241,8 @@ func runLSTMLM(ctx context.Context, o *lstmlmOptions, stdout, stderr io.Writer) 
 			"seconds": time.Since(start).Seconds(), "out": o.Out})
 	case o.Quiet:
 	default:
-		fmt.Fprintf(stdout, "trained lstmlm on %s for %d epochs (%.0f words/s): test perplexity %.2f; model in %s\n",
-			o.Data, len(info.History), tps, testPPL, o.Out)
+		fmt.Fprintf(stdout, "trained lstmlm on %s for %s (%.0f words/s): test perplexity %.2f; model in %s\n",
+			o.Data, epochCount(len(info.History)), tps, testPPL, o.Out)
 	}
 	return nil
 }

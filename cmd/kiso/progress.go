@@ -100,3 +100,11 @@ func seconds(s float64) string {
 	}
 	return fmt.Sprintf("%.2f s", s)
 }
+
+// epochCount is "1 epoch" or "n epochs".
+func epochCount(n int) string {
+	if n == 1 {
+		return "1 epoch"
+	}
+	return fmt.Sprintf("%d epochs", n)
+}

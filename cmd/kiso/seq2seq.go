@@ -244,8 +244,8 @@ func runSeq2seq(ctx context.Context, o *seq2seqOptions, stdout, stderr io.Writer
 			"train_seconds": trainSecs, "seconds": secs, "examples_per_second": eps, "out": o.Out})
 	case o.Quiet:
 	default:
-		fmt.Fprintf(stdout, "trained seq2seq (%s) on %s for %d epochs in %.1f s (%.0f examples/s): test accuracy %.2f%%; model in %s\n",
-			variantName(cfg), o.Data, len(info.History), secs, eps, 100*last.Accuracy, o.Out)
+		fmt.Fprintf(stdout, "trained seq2seq (%s) on %s for %s in %.1f s (%.0f examples/s): test accuracy %.2f%%; model in %s\n",
+			variantName(cfg), o.Data, epochCount(len(info.History)), secs, eps, 100*last.Accuracy, o.Out)
 	}
 	return nil
 }
