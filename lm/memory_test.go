@@ -45,7 +45,7 @@ func TestTrainStepMemory(t *testing.T) {
 	tr.Estimate()
 	allocs := testing.AllocsPerRun(50, step)
 	t.Logf("%.1f allocations per step", allocs)
-	if allocs > 20 {
+	if allocs > 20 && !raceEnabled {
 		t.Errorf("a step allocates %.1f objects, want a bounded few (the buffers are reused)", allocs)
 	}
 	live := func() uint64 {
