@@ -65,15 +65,12 @@ the files under data/). Files already cached and intact are kept.`,
 }
 
 func runDataMNIST(ctx context.Context, o *dataMNISTOptions, stdout, stderr io.Writer) error {
-	if o.Timeout <= 0 {
-		return usagef("--timeout %v: must be positive", o.Timeout)
+	ctx, cancel, err := fetchContext(ctx, o.Timeout)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	opts := data.FetchOptions{Dir: o.Dir, From: o.From}
-	if !o.Quiet && !o.JSON {
-		opts.Progress = func(msg string) { fmt.Fprintln(stderr, msg) }
-	}
+	opts := data.FetchOptions{Dir: o.Dir, From: o.From, Progress: fetchProgress(o.Quiet || o.JSON, stderr)}
 	dir, err := data.FetchMNIST(ctx, opts)
 	if err != nil {
 		return err
@@ -91,4 +88,21 @@ func runDataMNIST(ctx context.Context, o *dataMNISTOptions, stdout, stderr io.Wr
 		fmt.Fprintf(stdout, "MNIST is in %s: %d training and %d test images of 28x28, verified\n", dir, train.Len(), test.Len())
 	}
 	return nil
+}
+
+// fetchContext checks a data command's --timeout and bounds ctx by it.
+func fetchContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc, error) {
+	if timeout <= 0 {
+		return nil, nil, usagef("--timeout %v: must be positive", timeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, nil
+}
+
+// fetchProgress prints a fetch's messages on stderr, or nothing if quiet.
+func fetchProgress(quiet bool, stderr io.Writer) func(string) {
+	if quiet {
+		return nil
+	}
+	return func(msg string) { fmt.Fprintln(stderr, msg) }
 }

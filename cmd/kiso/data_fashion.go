@@ -60,15 +60,12 @@ Then train on it as on MNIST: kiso train --data fashion-mnist ...`,
 }
 
 func runDataFashion(ctx context.Context, o *dataFashionOptions, stdout, stderr io.Writer) error {
-	if o.Timeout <= 0 {
-		return usagef("--timeout %v: must be positive", o.Timeout)
+	ctx, cancel, err := fetchContext(ctx, o.Timeout)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	opts := data.FashionFetchOptions{Dir: o.Dir, From: o.From, NoApt: o.NoApt}
-	if !o.Quiet && !o.JSON {
-		opts.Progress = func(msg string) { fmt.Fprintln(stderr, msg) }
-	}
+	opts := data.FashionFetchOptions{Dir: o.Dir, From: o.From, NoApt: o.NoApt, Progress: fetchProgress(o.Quiet || o.JSON, stderr)}
 	dir, err := data.FetchFashionMNIST(ctx, opts)
 	if err != nil {
 		return err

@@ -63,20 +63,17 @@ Then train on it: kiso train --data brown ...`,
 }
 
 func runDataBrown(ctx context.Context, o *dataBrownOptions, stdout, stderr io.Writer) error {
-	if o.Timeout <= 0 {
-		return usagef("--timeout %v: must be positive", o.Timeout)
+	ctx, cancel, err := fetchContext(ctx, o.Timeout)
+	if err != nil {
+		return err
 	}
+	defer cancel()
 	if o.Out != "" {
 		if err := atomicfile.CheckWritable(o.Out); err != nil {
 			return err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	opts := text.FetchOptions{Dir: o.Dir, From: o.From}
-	if !o.Quiet && !o.JSON {
-		opts.Progress = func(msg string) { fmt.Fprintln(stderr, msg) }
-	}
+	opts := text.FetchOptions{Dir: o.Dir, From: o.From, Progress: fetchProgress(o.Quiet || o.JSON, stderr)}
 	path, err := text.FetchBrown(ctx, opts)
 	if err != nil {
 		return err
