@@ -2,6 +2,7 @@ package rnnlm
 
 import (
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"testing"
@@ -110,16 +111,38 @@ func TestTrainLearnsPattern(t *testing.T) {
 	}
 	// At temperature 0.1 the pattern's next word has all but 1e-20 of
 	// the probability.
-	a := Generate[float32](m, []int{0}, 12, 0.1, nil, rng.NewNumpy(1))
-	b := Generate[float32](f.Model, []int{0}, 12, 0.1, nil, rng.NewNumpy(1))
+	ctx := context.Background()
+	var streamed []int
+	a, err := Generate[float32](ctx, m, []int{0}, 12, 0.1, nil, rng.NewNumpy(1), func(id int) error {
+		streamed = append(streamed, id)
+		return nil
+	})
+	if err != nil || !equal(streamed, a) {
+		t.Fatalf("Generate: %v, streamed %v, returned %v", err, streamed, a)
+	}
+	b, _ := Generate[float32](ctx, f.Model, []int{0}, 12, 0.1, nil, rng.NewNumpy(1), nil)
 	if !equal(a, b) {
 		t.Fatalf("samples differ: %v and %v", a, b)
 	}
 	if want := []int{1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0}; !equal(a, want) {
 		t.Errorf("sample after 0: %v, want the pattern %v", a, want)
 	}
-	if c := Generate[float32](m, []int{0}, 30, 1, []int{3}, rng.NewNumpy(1)); contains(c, 3) {
+	if c, _ := Generate[float32](ctx, m, []int{0}, 30, 1, []int{3}, rng.NewNumpy(1), nil); contains(c, 3) {
 		t.Errorf("a skipped id was drawn: %v", c)
+	}
+	// Sampling stops when the context ends (Ctrl-C in kiso) or emit fails,
+	// keeping what was drawn.
+	cctx, cancel := context.WithCancel(ctx)
+	d, err := Generate[float32](cctx, m, []int{0}, 30, 1, nil, rng.NewNumpy(1), func(int) error {
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || len(d) != 1 {
+		t.Errorf("cancelled after the first id: %v, %v; want one id and context.Canceled", d, err)
+	}
+	stop := errors.New("stop")
+	if e, err := Generate[float32](ctx, m, []int{0}, 30, 1, nil, rng.NewNumpy(1), func(int) error { return stop }); err != stop || len(e) != 1 {
+		t.Errorf("emit failing: %v, %v; want one id and its error", e, err)
 	}
 }
 

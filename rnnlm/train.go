@@ -200,7 +200,10 @@ func ClipGradNorm[T tensor.Float](params []*nn.Param[T], max float64) float64 {
 // the state reset, start read, then each token drawn from the softmax of
 // the logits (divided by temperature, 1 for the model's own distribution)
 // and fed back; ids in skip are never drawn. It resets the state after.
-func Generate[T tensor.Float](m Model[T], start []int, n int, temperature float64, skip []int, r *rng.MT) []int {
+// Each drawn id is passed to emit as soon as it is drawn (emit may be nil);
+// an error from emit, or ctx ending, stops the sampling and is returned
+// with the ids drawn so far.
+func Generate[T tensor.Float](ctx context.Context, m Model[T], start []int, n int, temperature float64, skip []int, r *rng.MT, emit func(id int) error) ([]int, error) {
 	if len(start) == 0 || !(temperature > 0) {
 		panic(fmt.Sprintf("rnnlm: Generate from %d ids at temperature %v", len(start), temperature))
 	}
@@ -217,6 +220,9 @@ func Generate[T tensor.Float](m Model[T], start []int, n int, temperature float6
 	out := make([]int, 0, n)
 	p := make([]float64, logits.Len())
 	for range n {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
 		mx := math.Inf(-1)
 		for j, v := range logits.Data {
 			if !banned[j] {
@@ -243,7 +249,12 @@ func Generate[T tensor.Float](m Model[T], start []int, n int, temperature float6
 			u -= q
 		}
 		out = append(out, id)
+		if emit != nil {
+			if err := emit(id); err != nil {
+				return out, err
+			}
+		}
 		logits = m.Forward([]int{id}, 1, 1, false)
 	}
-	return out
+	return out, nil
 }

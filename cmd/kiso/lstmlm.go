@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,7 +78,7 @@ words from a trained model after --start (the book's chapter 7).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.OutGiven = cmd.Flags().Changed("out")
 			if o.Generate > 0 || cmd.Flags().Changed("model") {
-				return runLSTMLMGenerate(o, stdout)
+				return runLSTMLMGenerate(cmd.Context(), o, stdout)
 			}
 			return runLSTMLM(cmd.Context(), o, stdout, stderr)
 		},
@@ -254,7 +255,7 @@ func minPositive(a, b float64) float64 {
 	return a
 }
 
-func runLSTMLMGenerate(o *lstmlmOptions, stdout io.Writer) error {
+func runLSTMLMGenerate(ctx context.Context, o *lstmlmOptions, stdout io.Writer) error {
 	if o.Generate < 1 || o.Generate > 100000 {
 		return usagef("--generate %d: want 1 to 100000 words", o.Generate)
 	}
@@ -281,22 +282,29 @@ func runLSTMLMGenerate(o *lstmlmOptions, stdout io.Writer) error {
 	if id, ok := ids[text.Unk]; ok {
 		skip = append(skip, id)
 	}
-	out := rnnlm.Generate[float32](f.Model, start, o.Generate, 1, skip, rng.NewNumpy(o.Seed))
-	var b strings.Builder
-	b.WriteString(strings.Join(strings.Fields(strings.ToLower(o.Start)), " "))
+	// The words are written as they are drawn, a sentence a line as the
+	// corpus has them; Ctrl-C stops the sampling with what was written kept.
+	w := bufio.NewWriter(stdout)
+	w.WriteString(strings.Join(strings.Fields(strings.ToLower(o.Start)), " "))
 	lineStart := false
-	for _, id := range out {
-		if f.Words[id] == text.EOS {
-			b.WriteString("\n") // a sentence a line, as the corpus has them
+	_, err = rnnlm.Generate[float32](ctx, f.Model, start, o.Generate, 1, skip, rng.NewNumpy(o.Seed), func(id int) error {
+		switch {
+		case f.Words[id] == text.EOS:
+			w.WriteString("\n")
 			lineStart = true
-			continue
+		case lineStart:
+			w.WriteString(f.Words[id])
+			lineStart = false
+		default:
+			w.WriteString(" " + f.Words[id])
 		}
-		if !lineStart {
-			b.WriteString(" ")
-		}
-		b.WriteString(f.Words[id])
-		lineStart = false
+		return w.Flush()
+	})
+	if !lineStart {
+		w.WriteString("\n")
 	}
-	fmt.Fprintln(stdout, strings.TrimSpace(b.String()))
-	return nil
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -27,6 +27,16 @@ func TestLSTMLMGenerate(t *testing.T) {
 	if len(got) < 20 || got[0] != "the" || got[1] != "cat" || strings.Contains(stdout, "<unk>") || strings.Contains(stdout, "<eos>") {
 		t.Fatalf("sample %q", stdout)
 	}
+	// Written as drawn: a sentence a line, words one space apart, a
+	// newline at the end.
+	if !strings.HasSuffix(stdout, "\n") {
+		t.Errorf("sample does not end in a newline: %q", stdout)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		if line != strings.Join(strings.Fields(line), " ") {
+			t.Errorf("line %q: want words one space apart", line)
+		}
+	}
 	for _, c := range []struct {
 		args []string
 		want string
