@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/internal/atomicfile"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/model"
@@ -37,6 +38,10 @@ type trainOptions struct {
 	Init        string  `json:"init"`
 	Optimizer   string  `json:"optimizer"`
 	LR          float64 `json:"lr"`
+	LRSchedule  string  `json:"lr_schedule,omitempty"`
+	LRMin       float64 `json:"lr_min,omitempty"`
+	LRStep      int     `json:"lr_step,omitempty"`
+	LRGamma     float64 `json:"lr_gamma,omitempty"`
 	Batch       int     `json:"batch"`
 	Epochs      int     `json:"epochs"`
 	WeightDecay float64 `json:"weight_decay"`
@@ -145,6 +150,10 @@ start if that file exists (name it with --out to replace it).`,
 	f.StringVar(&o.Init, "init", "he", "weight initializer: he, xavier, or a standard deviation (simplecnn: 0.01 unless given, the book's)")
 	f.StringVar(&o.Optimizer, "optimizer", "adam", "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (with --weight-decay as AdamW's decoupled decay)")
 	f.Float64Var(&o.LR, "lr", 0.001, "learning rate (toy sets: 0.01)")
+	f.StringVar(&o.LRSchedule, "lr-schedule", "constant", "learning rate over the run: constant; cosine (from --lr down to --lr-min over all the steps of --epochs); step (times --lr-gamma every --lr-step epochs)")
+	f.Float64Var(&o.LRMin, "lr-min", 0, "--lr-schedule cosine: the learning rate at the end")
+	f.IntVar(&o.LRStep, "lr-step", 10, "--lr-schedule step: epochs between decays")
+	f.Float64Var(&o.LRGamma, "lr-gamma", 0.1, "--lr-schedule step: factor of each decay")
 	f.IntVar(&o.Batch, "batch", 100, "minibatch size (toy sets: 10)")
 	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (toy sets: 100)")
 	f.Float64Var(&o.WeightDecay, "weight-decay", 0, "L2 weight decay λ (weights only)")
@@ -198,6 +207,9 @@ func (o *trainOptions) validate() error {
 		return usagef("--out %s: the model file would replace the run's checkpoint; name another", o.Out)
 	case o.BatchNorm && o.Batch < 2:
 		return usagef("--batch %d: batch normalization needs batches of at least 2 cases", o.Batch)
+	}
+	if err := o.checkSchedule(); err != nil {
+		return err
 	}
 	if err := o.mlp().check(); err != nil {
 		return err
@@ -473,7 +485,11 @@ func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Wr
 	l := loss.ForTask[T](ds.train.Classes)
 	opt, _ := optim.New[T](o.Optimizer, o.LR)
 	opt.SetWeightDecay(o.WeightDecay)
-	tr := train.New[T](net, l, opt, train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Seed: uint32(o.Seed) + 2, EvalTrain: o.EvalTrain, FoldLone: true})
+	cfg := train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Seed: uint32(o.Seed) + 2, EvalTrain: o.EvalTrain, FoldLone: true}
+	counter := data.NewLoader(ds.train, o.Batch, nil)
+	counter.FoldLone = cfg.FoldLone
+	cfg.Schedule, cfg.SchedulePerStep = o.schedule(counter.Len())
+	tr := train.New[T](net, l, opt, cfg)
 	return &run[T]{o: o, ds: ds, spec: spec, net: net, loss: l, trainer: tr}, nil
 }
 
@@ -502,7 +518,7 @@ func numel(shape []int) int {
 // describe names the architecture in a few words.
 func (r *run[T]) describe() string {
 	if r.o.Model != "mlp" {
-		return r.o.Model
+		return r.o.Model + r.o.scheduleName()
 	}
 	sizes := []string{strconv.Itoa(numel(r.ds.inputShape))}
 	hidden, _ := r.o.hiddenSizes()
@@ -521,7 +537,7 @@ func (r *run[T]) describe() string {
 	if r.o.Dropout > 0 {
 		extra += fmt.Sprintf(", dropout %g", r.o.Dropout)
 	}
-	return fmt.Sprintf("MLP %s (%s%s), %s lr %g", strings.Join(sizes, "-"), r.o.Act, extra, r.o.Optimizer, r.o.LR)
+	return fmt.Sprintf("MLP %s (%s%s), %s lr %g%s", strings.Join(sizes, "-"), r.o.Act, extra, r.o.Optimizer, r.o.LR, r.o.scheduleName())
 }
 
 // trainSummary is kiso train --json's output.
