@@ -6,9 +6,6 @@ import (
 	"github.com/kiso-go/kiso/optim"
 )
 
-// lrSchedules are the values of kiso train's --lr-schedule.
-var lrSchedules = []string{"constant", "cosine", "step"}
-
 // checkSchedule checks --lr-schedule and the flags that shape it.
 func (o *trainOptions) checkSchedule() error {
 	switch o.LRSchedule {
