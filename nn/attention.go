@@ -51,6 +51,14 @@ type CausalSelfAttention[T tensor.Float] struct {
 	dqkv, dx   *tensor.Tensor[T]
 
 	xv, outv, dyv, dxv reshaped[T] // views of the other shape, kept
+
+	// The work of the (case, head) pairs (see RunChunk): the stage, and
+	// each pair's matrices, views of the tensors above.
+	stage                                     int
+	qs, ks, vs, atts, attds, yhs              []*tensor.Tensor[T]
+	dyhs, datts, dscores, dqs, dks, dvs       []*tensor.Tensor[T]
+	qsv, ksv, vsv, attsv, attdsv, yhsv        pairViews[T]
+	dyhsv, dattsv, dscoresv, dqsv, dksv, dvsv pairViews[T]
 }
 
 // NewCausalSelfAttention returns attention over windows of up to block
@@ -127,6 +135,13 @@ func (a *CausalSelfAttention[T]) sizes(x *tensor.Tensor[T]) (b, t int) {
 }
 
 // Forward returns the attention's output for x [batch, T, C].
+//
+// After the fused QKV product, each (case, head) pair is one chunk of
+// tensor.Parallel: its q, k and v are copied out of the product's rows,
+// its scores, causal softmax and weighted values computed, and its values
+// written into the heads' columns of y, the pairs running on as many
+// goroutines as there are. Each pair's arithmetic is the same whoever runs
+// it, so the bits do not depend on GOMAXPROCS.
 func (a *CausalSelfAttention[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T] {
 	b, t := a.sizes(x)
 	c, h := a.embd, a.heads
@@ -137,19 +152,25 @@ func (a *CausalSelfAttention[T]) Forward(x *tensor.Tensor[T], train bool) *tenso
 	a.qkv = reuse(a.qkv, n, 3*c)
 	tensor.MatMulTo(a.qkv, a.x, a.CAttn.Value, false, false)
 	a.q, a.k, a.v = reuse(a.q, b*h, t, hs), reuse(a.k, b*h, t, hs), reuse(a.v, b*h, t, hs)
-	splitHeads(a.q.Data, a.k.Data, a.v.Data, a.qkv.Data, b, t, h, hs)
-
 	a.att = reuse(a.att, b*h, t, t)
-	tensor.BatchGemm(false, true, T(1/math.Sqrt(float64(hs))), a.q, a.k, 0, a.att)
-	causalSoftmax(a.att.Data, t)
-	a.attd = a.att
-	if a.attnDrop != nil && train {
-		a.attd = a.attnDrop.Forward(a.att, true)
-	}
 	a.yh = reuse(a.yh, b*h, t, hs)
-	tensor.BatchGemm(false, false, 1, a.attd, a.v, 0, a.yh)
 	a.y = reuse(a.y, n, c)
-	mergeHeads(a.y.Data, a.yh.Data, b, t, h, hs)
+	a.qs, a.ks, a.vs = a.qsv.of(a.q), a.ksv.of(a.k), a.vsv.of(a.v)
+	a.atts, a.yhs = a.attsv.of(a.att), a.yhsv.of(a.yh)
+	a.attd = a.att
+	drop := a.attnDrop != nil && train
+	if drop {
+		a.stage = stageScores
+		tensor.Parallel(a, b*h)
+		a.attd = a.attnDrop.Forward(a.att, true)
+		a.attds = a.attdsv.of(a.attd)
+		a.stage = stageValues
+		tensor.Parallel(a, b*h)
+	} else {
+		a.attds = a.atts
+		a.stage = stageForward
+		tensor.Parallel(a, b*h)
+	}
 	a.out = reuse(a.out, n, c)
 	tensor.MatMulTo(a.out, a.y, a.CProj.Value, false, false)
 	a.outd = a.out
@@ -160,7 +181,8 @@ func (a *CausalSelfAttention[T]) Forward(x *tensor.Tensor[T], train bool) *tenso
 }
 
 // Backward returns dx for dy [batch, T, C] and stores the gradients of
-// both weights.
+// both weights. As Forward, it runs the (case, head) pairs as chunks of
+// tensor.Parallel.
 func (a *CausalSelfAttention[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 	b, t, c, h := a.b, a.t, a.embd, a.heads
 	hs, n := c/h, b*t
@@ -176,30 +198,119 @@ func (a *CausalSelfAttention[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T
 	a.dy = reuse(a.dy, n, c)
 	tensor.MatMulTo(a.dy, d, a.CProj.Value, false, true)
 	a.dyh = reuse(a.dyh, b*h, t, hs)
-	splitOne(a.dyh.Data, a.dy.Data, b, t, h, hs)
-	// yh = attd·v
 	a.datt = reuse(a.datt, b*h, t, t)
-	tensor.BatchGemm(false, true, 1, a.dyh, a.v, 0, a.datt)
 	a.dv = reuse(a.dv, b*h, t, hs)
-	tensor.BatchGemm(true, false, 1, a.attd, a.dyh, 0, a.dv)
-	datt := a.datt
-	if a.attd != a.att {
-		datt = a.attnDrop.Backward(a.datt)
-	}
-	// P = softmax(S): dS = P·(dP − Σ_j P·dP), in place.
-	softmaxBackward(datt.Data, a.att.Data, t)
-	// S = q·kᵀ/√hs
-	scale := T(1 / math.Sqrt(float64(hs)))
 	a.dq, a.dk = reuse(a.dq, b*h, t, hs), reuse(a.dk, b*h, t, hs)
-	tensor.BatchGemm(false, false, scale, datt, a.k, 0, a.dq)
-	tensor.BatchGemm(true, false, scale, datt, a.q, 0, a.dk)
 	a.dqkv = reuse(a.dqkv, n, 3*c)
-	mergeQKV(a.dqkv.Data, a.dq.Data, a.dk.Data, a.dv.Data, b, t, h, hs)
+	a.dyhs, a.datts, a.dvs = a.dyhsv.of(a.dyh), a.dattsv.of(a.datt), a.dvsv.of(a.dv)
+	a.dqs, a.dks = a.dqsv.of(a.dq), a.dksv.of(a.dk)
+	if a.attd != a.att {
+		a.stage = stageGradWeights
+		tensor.Parallel(a, b*h)
+		datt := a.attnDrop.Backward(a.datt)
+		a.dscores = a.dscoresv.of(datt)
+		a.stage = stageGradScores
+		tensor.Parallel(a, b*h)
+	} else {
+		a.dscores = a.datts
+		a.stage = stageBackward
+		tensor.Parallel(a, b*h)
+	}
 	// qkv = x·Wqkv
 	tensor.MatMulTo(a.CAttn.Grad, a.x, a.dqkv, true, false)
 	a.dx = reuse(a.dx, n, c)
 	tensor.MatMulTo(a.dx, a.dqkv, a.CAttn.Value, false, true)
 	return a.dxv.of(a.dx, b, t, c)
+}
+
+// The stages of the (case, head) pairs' work, what RunChunk does.
+const (
+	stageForward     = iota // split q, k, v; scores; softmax; P·v; merge into y
+	stageScores             // split q, k, v; scores; softmax (dropout follows)
+	stageValues             // P·v; merge into y
+	stageBackward           // everything of Backward between the two products
+	stageGradWeights        // split dy; dP = dy·vᵀ; dv = Pᵀ·dy (dropout's backward follows)
+	stageGradScores         // softmax backward; dq, dk; merge dq, dk, dv into dqkv
+)
+
+// RunChunk runs stage a.stage of pair i (case i/H, head i%H); it makes
+// the attention a tensor.Chunker.
+func (a *CausalSelfAttention[T]) RunChunk(i int) {
+	t, c, h := a.t, a.embd, a.heads
+	hs := c / h
+	bi, hi := i/h, i%h
+	scale := T(1 / math.Sqrt(float64(hs)))
+	switch a.stage {
+	case stageForward, stageScores:
+		q, k, v := a.q.Data[i*t*hs:(i+1)*t*hs], a.k.Data[i*t*hs:(i+1)*t*hs], a.v.Data[i*t*hs:(i+1)*t*hs]
+		for ti := 0; ti < t; ti++ {
+			row := a.qkv.Data[(bi*t+ti)*3*c+hi*hs:]
+			copy(q[ti*hs:(ti+1)*hs], row)
+			copy(k[ti*hs:(ti+1)*hs], row[c:])
+			copy(v[ti*hs:(ti+1)*hs], row[2*c:])
+		}
+		tensor.Gemm(false, true, scale, a.qs[i], a.ks[i], 0, a.atts[i])
+		causalSoftmax(a.atts[i].Data, t)
+		if a.stage == stageScores {
+			return
+		}
+		fallthrough
+	case stageValues:
+		tensor.Gemm(false, false, 1, a.attds[i], a.vs[i], 0, a.yhs[i])
+		yh := a.yhs[i].Data
+		for ti := 0; ti < t; ti++ {
+			copy(a.y.Data[(bi*t+ti)*c+hi*hs:(bi*t+ti)*c+(hi+1)*hs], yh[ti*hs:])
+		}
+	case stageBackward, stageGradWeights:
+		dyh := a.dyhs[i].Data
+		for ti := 0; ti < t; ti++ {
+			copy(dyh[ti*hs:(ti+1)*hs], a.dy.Data[(bi*t+ti)*c+hi*hs:])
+		}
+		// yh = attd·v
+		tensor.Gemm(false, true, 1, a.dyhs[i], a.vs[i], 0, a.datts[i])
+		tensor.Gemm(true, false, 1, a.attds[i], a.dyhs[i], 0, a.dvs[i])
+		if a.stage == stageGradWeights {
+			return
+		}
+		fallthrough
+	case stageGradScores:
+		// P = softmax(S): dS = P·(dP − Σ_j P·dP), in place.
+		ds := a.dscores[i]
+		softmaxBackward(ds.Data, a.atts[i].Data, t)
+		// S = q·kᵀ/√hs
+		tensor.Gemm(false, false, scale, ds, a.ks[i], 0, a.dqs[i])
+		tensor.Gemm(true, false, scale, ds, a.qs[i], 0, a.dks[i])
+		dq, dk, dv := a.dqs[i].Data, a.dks[i].Data, a.dvs[i].Data
+		for ti := 0; ti < t; ti++ {
+			row := a.dqkv.Data[(bi*t+ti)*3*c+hi*hs:]
+			copy(row[:hs], dq[ti*hs:])
+			copy(row[c:c+hs], dk[ti*hs:])
+			copy(row[2*c:2*c+hs], dv[ti*hs:])
+		}
+	}
+}
+
+// pairViews holds one view [r, c] of each matrix of a tensor [P, r, c],
+// made again only when the tensor's storage or shape changes, so that a
+// step does not allocate them.
+type pairViews[T tensor.Float] struct {
+	base *tensor.Tensor[T]
+	ts   []*tensor.Tensor[T]
+}
+
+// of returns the views of x [P, r, c].
+func (v *pairViews[T]) of(x *tensor.Tensor[T]) []*tensor.Tensor[T] {
+	s := x.Shape()
+	p, r, c := s[0], s[1], s[2]
+	if v.base == x && len(v.ts) == p && p > 0 && &v.ts[0].Data[0] == &x.Data[0] && v.ts[0].Dim(0) == r && v.ts[0].Dim(1) == c {
+		return v.ts
+	}
+	v.base = x
+	v.ts = v.ts[:0]
+	for i := range p {
+		v.ts = append(v.ts, tensor.FromSlice(x.Data[i*r*c:(i+1)*r*c:(i+1)*r*c], r, c))
+	}
+	return v.ts
 }
 
 // reshaped is a view of a tensor in another shape, made again only when the
@@ -229,67 +340,6 @@ func reuse[T tensor.Float](t *tensor.Tensor[T], shape ...int) *tensor.Tensor[T] 
 		return t
 	}
 	return tensor.Reuse(t, shape...)
-}
-
-// splitHeads copies the rows of qkv [b·t, 3C] into q, k and v [b·H, t, hs].
-func splitHeads[T tensor.Float](q, k, v, qkv []T, b, t, h, hs int) {
-	c := h * hs
-	for bi := 0; bi < b; bi++ {
-		for ti := 0; ti < t; ti++ {
-			row := qkv[(bi*t+ti)*3*c:]
-			for hi := 0; hi < h; hi++ {
-				o := ((bi*h+hi)*t + ti) * hs
-				copy(q[o:o+hs], row[hi*hs:])
-				copy(k[o:o+hs], row[c+hi*hs:])
-				copy(v[o:o+hs], row[2*c+hi*hs:])
-			}
-		}
-	}
-}
-
-// splitOne copies y [b·t, C] into yh [b·H, t, hs].
-func splitOne[T tensor.Float](yh, y []T, b, t, h, hs int) {
-	c := h * hs
-	for bi := 0; bi < b; bi++ {
-		for ti := 0; ti < t; ti++ {
-			row := y[(bi*t+ti)*c:]
-			for hi := 0; hi < h; hi++ {
-				o := ((bi*h+hi)*t + ti) * hs
-				copy(yh[o:o+hs], row[hi*hs:])
-			}
-		}
-	}
-}
-
-// mergeHeads copies yh [b·H, t, hs] into y [b·t, C].
-func mergeHeads[T tensor.Float](y, yh []T, b, t, h, hs int) {
-	c := h * hs
-	for bi := 0; bi < b; bi++ {
-		for ti := 0; ti < t; ti++ {
-			row := y[(bi*t+ti)*c:]
-			for hi := 0; hi < h; hi++ {
-				o := ((bi*h+hi)*t + ti) * hs
-				copy(row[hi*hs:hi*hs+hs], yh[o:o+hs])
-			}
-		}
-	}
-}
-
-// mergeQKV copies dq, dk and dv [b·H, t, hs] into the rows of dqkv
-// [b·t, 3C], splitHeads' inverse.
-func mergeQKV[T tensor.Float](dqkv, dq, dk, dv []T, b, t, h, hs int) {
-	c := h * hs
-	for bi := 0; bi < b; bi++ {
-		for ti := 0; ti < t; ti++ {
-			row := dqkv[(bi*t+ti)*3*c:]
-			for hi := 0; hi < h; hi++ {
-				o := ((bi*h+hi)*t + ti) * hs
-				copy(row[hi*hs:hi*hs+hs], dq[o:o+hs])
-				copy(row[c+hi*hs:c+hi*hs+hs], dk[o:o+hs])
-				copy(row[2*c+hi*hs:2*c+hi*hs+hs], dv[o:o+hs])
-			}
-		}
-	}
 }
 
 // causalSoftmax replaces each t×t matrix of scores in s by the softmax of
