@@ -3,6 +3,7 @@ package nn_test
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -136,6 +137,41 @@ func TestGPTArchitecture(t *testing.T) {
 	for _, c := range []string{`{"n_head":3}`, `{"n_embd":0}`, `{"dropout":1}`, `{"vocab":5}`, `{"block_size":100000000}`} {
 		if _, err := nn.Architecture("gpt", json.RawMessage(c)); err == nil {
 			t.Errorf("%s accepted", c)
+		}
+	}
+}
+
+// TestGPTSameBitsAnyProcs: the logits and every gradient of a float32 GPT
+// large enough for its products and attention pairs to be shared among
+// goroutines (12 cases of 64, 4 heads of 32, as nanoGPT's CPU
+// configuration) have the same bits with GOMAXPROCS 1 and 2, with dropout
+// on.
+func TestGPTSameBitsAnyProcs(t *testing.T) {
+	run := func(procs int) (logits []float32, grads [][]float32) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r := rng.NewNumpy(3)
+		g := nn.NewGPT[float32](nn.GPTConfig{Vocab: 20, Block: 64, Layers: 2, Heads: 4, Embd: 128, Dropout: 0.1}, r)
+		g.Reset(r)
+		ids := make([]int, 12*64)
+		for i := range ids {
+			ids[i] = r.Below(20)
+		}
+		y := g.ForwardIDs(ids, 12, 64, true)
+		dy := tensor.RandN[float32](r, 1, 12, 64, 20)
+		g.Backward(dy)
+		for _, p := range g.Params() {
+			grads = append(grads, slices.Clone(p.Grad.Data))
+		}
+		return slices.Clone(y.Data), grads
+	}
+	l1, g1 := run(1)
+	l2, g2 := run(2)
+	if !slices.Equal(l1, l2) {
+		t.Error("the logits differ between GOMAXPROCS 1 and 2")
+	}
+	for i := range g1 {
+		if !slices.Equal(g1[i], g2[i]) {
+			t.Errorf("gradient %d differs between GOMAXPROCS 1 and 2", i)
 		}
 	}
 }
