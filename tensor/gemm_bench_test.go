@@ -11,7 +11,8 @@ import (
 // for the shapes of an MNIST MLP's first Linear layer (784 to 50 or 100)
 // with batch 100: forward x·W (xW), and backward xᵀ·dy (dW) and dy·Wᵀ
 // (dx), and SimpleConvNet's weight gradient of one image (cnn_dW); the
-// names give the sizes of the product's factors.
+// names give the sizes of the product's factors. BenchmarkGemmShapes has
+// the float32 products of DeZero's step 51 and of the GPT of docs/gpt.md.
 func BenchmarkGemm(b *testing.B) {
 	type shape struct {
 		name           string
@@ -51,4 +52,36 @@ func benchGemm[T Float](b *testing.B, m, n, k int, transA, transB bool) {
 		MatMulTo(c, x, y, transA, transB)
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkGemmShapes reports GFLOP/s for the float32 products of two
+// training steps, each as MatMulTo runs it (c overwritten): DeZero's step
+// 51 (MLP 784-1000-10, batch 100: forward x·W, weight gradients xᵀ·dy and
+// the second layer's dy·Wᵀ) and the GPT of docs/gpt.md (768 tokens, width
+// 128: the products x·W of c_attn, attention's c_proj, c_fc and the MLP's
+// c_proj, their weight gradients xᵀ·dy and their dy·Wᵀ). Names are
+// m x k x n of the product, t marking a transposed factor.
+func BenchmarkGemmShapes(b *testing.B) {
+	type shape struct {
+		name           string
+		m, n, k        int
+		transA, transB bool
+	}
+	shapes := []shape{
+		{"step51_xW1_100x784x1000", 100, 1000, 784, false, false},
+		{"step51_dW1_784tx100x1000", 784, 1000, 100, true, false},
+		{"step51_xW2_100x1000x10", 100, 10, 1000, false, false},
+		{"step51_dW2_1000tx100x10", 1000, 10, 100, true, false},
+		{"step51_dx2_100x10x1000t", 100, 1000, 10, false, true},
+	}
+	for _, w := range [][2]int{{128, 384}, {128, 128}, {128, 512}, {512, 128}} {
+		in, out := w[0], w[1]
+		shapes = append(shapes,
+			shape{fmt.Sprintf("gpt_xW_768x%dx%d", in, out), 768, out, in, false, false},
+			shape{fmt.Sprintf("gpt_dW_%dtx768x%d", in, out), in, out, 768, true, false},
+			shape{fmt.Sprintf("gpt_dx_768x%dx%dt", out, in), 768, in, out, false, true})
+	}
+	for _, s := range shapes {
+		b.Run(s.name, func(b *testing.B) { benchGemm[float32](b, s.m, s.n, s.k, s.transA, s.transB) })
+	}
 }
