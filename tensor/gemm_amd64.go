@@ -31,35 +31,38 @@ func detectAVX2FMA() bool {
 
 // dgemm6x8 and sgemm6x16s are the AVX2/FMA micro-kernels (see kernel.run
 // and kernel.runS): a 6×8 float64 tile in twelve YMM accumulators, and a
-// 6×16 float32 one.
-// k must be at least 1.
+// 6×16 float32 one; the float32 kernels store the tile instead of adding
+// it to c when over is set. k must be at least 1.
 //
 //go:noescape
 func dgemm6x8(k int, a, b, c *float64, ldc int)
 
-var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []float64, ldc int) {
+var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []float64, ldc int, over bool) {
 	_, _, _ = a[6*k-1], b[8*k-1], c[5*ldc+7] // bounds, checked once per tile
+	if over {
+		clearTile(c, ldc, 6, 8)
+	}
 	dgemm6x8(k, &a[0], &b[0], &c[0], ldc)
 }}
 
 //go:noescape
-func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool)
 
 //go:noescape
-func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
+func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool)
 
-var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int) {
+var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []float32, ldc int, over bool) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15]
-	sgemm6x16s(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc) // packed panels
-}, half: func(k int, a, b, c []float32, ldc int) {
+	sgemm6x16s(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc, over) // packed panels
+}, half: func(k int, a, b, c []float32, ldc int, over bool) {
 	_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+7]
-	sgemm6x8hs(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc)
-}, runS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
+	sgemm6x8hs(k, &a[0], 1, 6, &b[0], 16, &c[0], ldc, over)
+}, runS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int, over bool) {
 	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+15], c[5*ldc+15]
-	sgemm6x16s(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)
-}, halfS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int) {
+	sgemm6x16s(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc, over)
+}, halfS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int, over bool) {
 	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+7], c[5*ldc+7]
-	sgemm6x8hs(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc)
+	sgemm6x8hs(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc, over)
 }, edgeT: func(k int, a []float32, lda int, b []float32, bs int, out []float32) {
 	_, _, _ = a[(k-1)*lda+31], b[(k-1)*bs+1], out[63]
 	sgemmT2x32(k, &a[0], lda, &b[0], bs, &out[0])

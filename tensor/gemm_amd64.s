@@ -329,8 +329,10 @@ sgemvRow64_loop:
 // rs = 1, ks = lda a transposed operand's rows; rs = lda, ks = 1 a plain
 // operand's rows), and row p of the second starts at b[p·bs] (bs = 16
 // packed, ldb in place). Each element is a chain of fused multiply-adds
-// from 0 over p in order, then added to c. k must be at least 1.
-TEXT ·sgemm6x16s(SB), NOSPLIT, $0-64
+// from 0 over p in order, then added to c, or, if over is set, added to
+// 0 and stored, c not read (the bits of c cleared first). k must be at
+// least 1.
+TEXT ·sgemm6x16s(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R9
@@ -383,6 +385,9 @@ sgemm6x16s_loop:
 	ADDQ R12, DI
 	DECQ CX
 	JNZ sgemm6x16s_loop
+	MOVBQZX over+64(FP), AX
+	TESTQ AX, AX
+	JNZ sgemm6x16s_over
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
@@ -414,14 +419,47 @@ sgemm6x16s_loop:
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
+sgemm6x16s_over:
+	VXORPS Y12, Y12, Y12
+	VADDPS Y12, Y0, Y0
+	VMOVUPS Y0, 0(DX)
+	VADDPS Y12, Y1, Y1
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y2, Y2
+	VMOVUPS Y2, 0(DX)
+	VADDPS Y12, Y3, Y3
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y4, Y4
+	VMOVUPS Y4, 0(DX)
+	VADDPS Y12, Y5, Y5
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y6, Y6
+	VMOVUPS Y6, 0(DX)
+	VADDPS Y12, Y7, Y7
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y8, Y8
+	VMOVUPS Y8, 0(DX)
+	VADDPS Y12, Y9, Y9
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y10, Y10
+	VMOVUPS Y10, 0(DX)
+	VADDPS Y12, Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
 
 // func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int)
 //
 // The left half of sgemm6x16s, for edge tiles of at most 8 columns: the
 // same operands (of which it reads the first 8 columns of b) and the same
 // operations on each of the 6×8 elements it computes; columns 8-15 of c
-// are left alone.
-TEXT ·sgemm6x8hs(SB), NOSPLIT, $0-64
+// are left alone. over as in sgemm6x16s.
+TEXT ·sgemm6x8hs(SB), NOSPLIT, $0-65
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R9
@@ -461,6 +499,9 @@ sgemm6x8hs_loop:
 	ADDQ R12, DI
 	DECQ CX
 	JNZ sgemm6x8hs_loop
+	MOVBQZX over+64(FP), AX
+	TESTQ AX, AX
+	JNZ sgemm6x8hs_over
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	ADDQ R8, DX
@@ -477,6 +518,27 @@ sgemm6x8hs_loop:
 	VMOVUPS Y4, (DX)
 	ADDQ R8, DX
 	VADDPS (DX), Y5, Y5
+	VMOVUPS Y5, (DX)
+	VZEROUPPER
+	RET
+sgemm6x8hs_over:
+	VXORPS Y12, Y12, Y12
+	VADDPS Y12, Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y2, Y2
+	VMOVUPS Y2, (DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y3, Y3
+	VMOVUPS Y3, (DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y4, Y4
+	VMOVUPS Y4, (DX)
+	ADDQ R8, DX
+	VADDPS Y12, Y5, Y5
 	VMOVUPS Y5, (DX)
 	VZEROUPPER
 	RET

@@ -27,7 +27,9 @@ const (
 
 // kernel is a micro-kernel: run adds to the mr×nr tile at c (row stride
 // ldc) the product of a packed mr×k panel of op(a) (k columns of mr
-// elements) and a packed k×nr panel of op(b) (k rows of nr elements).
+// elements) and a packed k×nr panel of op(b) (k rows of nr elements); with
+// over set it overwrites the tile with 0 + the product instead, the bits
+// of adding it to a cleared tile, without reading c.
 //
 // half, if non-nil, does what run does on the left half of the tile only
 // (its first nr/2 columns, the same operations on each element); edge
@@ -45,8 +47,8 @@ const (
 // gives each element (they are added to c after).
 type kernel[E float32 | float64] struct {
 	mr, nr      int
-	run, half   func(k int, a, b, c []E, ldc int)
-	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int)
+	run, half   func(k int, a, b, c []E, ldc int, over bool)
+	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int, over bool)
 	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
 }
 
@@ -110,20 +112,20 @@ func as[E float32 | float64, T Float](s []T) []E {
 // blocked is gemmBlocked's product with the kernel kern. bOff, if not nil,
 // gives the offsets in b of op(b)'s rows (b not transposed, ldb unused):
 // they are packed from there (see gemmOffB).
+//
+// With beta = 0, c is not cleared first: the first run of each element
+// overwrites it (see kernel's over), in the chunks, on every goroutine.
 func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int, bOff []int) {
-	for i := 0; i < m; i++ {
-		crow := c[i*ldc : i*ldc+n]
-		switch {
-		case beta == 0:
-			clear(crow)
-		case beta != 1:
+	if beta != 0 && beta != 1 {
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
 			for j := range crow {
 				crow[j] *= beta
 			}
 		}
 	}
 	p := getPart[E]()
-	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bOff: bOff}
+	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bOff: bOff, over: beta == 0}
 	// Chunks of whole tiles along the longer side of c.
 	p.rows = m >= n
 	tiles := (n + kern.nr - 1) / kern.nr
@@ -222,6 +224,7 @@ type part[E float32 | float64] struct {
 	lda, ldb, ldc  int
 	bOff           []int // offsets of op(b)'s rows in b, or nil (see blocked)
 	rows           bool
+	over           bool // beta = 0: the first run overwrites c
 	tiles, chunks  int
 
 	// direct: full panels of op(a) are read in place (see kernel.runS),
@@ -272,6 +275,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 		fullB := p.fullB(nc)
 		for pc := 0; pc < p.k; pc += kcMax {
 			kc := min(kcMax, p.k-pc)
+			over := p.over && pc == 0
 			switch {
 			case fullB == nc:
 			case p.shared != nil:
@@ -302,7 +306,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 					ir0 := 0
 					if w <= 2 && mc == blockMC && direct && p.transA && p.kern.edgeT != nil {
 						// blockMC is a multiple of 32 and of mr.
-						p.edgeT(ic, mc, pc, kc, jc+jr, w, bp, bs, tile)
+						p.edgeT(ic, mc, pc, kc, jc+jr, w, bp, bs, tile, over)
 						ir0 = mc
 					}
 					for ir := ir0; ir < mc; ir += mr {
@@ -314,25 +318,26 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 							// An edge tile: through a full-size copy, so that
 							// its elements see the same operations as the others.
 							clear(tile)
-							for i := 0; i < h; i++ {
+							for i := 0; i < h && !over; i++ {
 								copy(tile[i*nr:i*nr+w], c[i*ldc:i*ldc+w])
 							}
 							c, ldc = tile, nr
 						}
+						o := over && !edge
 						half := 2*w <= nr && p.kern.half != nil
 						switch {
 						case ir < fullA && half:
-							p.kern.halfS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc)
+							p.kern.halfS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc, o)
 						case ir < fullA:
-							p.kern.runS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc)
+							p.kern.runS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc, o)
 						case direct && half:
-							p.kern.halfS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc)
+							p.kern.halfS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc, o)
 						case direct:
-							p.kern.runS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc)
+							p.kern.runS(kc, pa[(ir-fullA)*kc:], 1, mr, bp, bs, c, ldc, o)
 						case half:
-							p.kern.half(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc)
+							p.kern.half(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc, o)
 						default:
-							p.kern.run(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc)
+							p.kern.run(kc, pa[ir*kc:(ir+mr)*kc], bp, c, ldc, o)
 						}
 						if edge {
 							for i := 0; i < h; i++ {
@@ -348,14 +353,20 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 
 // edgeT computes rows ic..ic+mc-1 (mc a multiple of 32) of the w ≤ 2
 // columns from j of c with kernel.edgeT, for a transposed op(a) and the
-// panel bp (row stride bs) of op(b); out holds at least 64 elements.
-func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E) {
+// panel bp (row stride bs) of op(b); out holds at least 64 elements. With
+// over, c is overwritten (0 + the sum) instead of added to.
+func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over bool) {
 	for i := ic; i < ic+mc; i += 32 {
 		p.kern.edgeT(kc, p.a[pc*p.lda+i:], p.lda, bp, bs, out)
 		for jj := 0; jj < w; jj++ {
 			col := out[jj*32 : jj*32+32]
 			for r, v := range col {
-				p.c[(i+r)*p.ldc+j+jj] += v
+				e := &p.c[(i+r)*p.ldc+j+jj]
+				if over {
+					*e = 0 + v
+				} else {
+					*e += v
+				}
 			}
 		}
 	}

@@ -21,8 +21,11 @@ func kernel32() kernel[float32] {
 
 // kernelGo is the portable 4×4 micro-kernel: sixteen accumulators that
 // the compiler keeps in registers.
-func kernelGo[E float32 | float64](k int, a, b, c []E, ldc int) {
+func kernelGo[E float32 | float64](k int, a, b, c []E, ldc int, over bool) {
 	a, b = a[:4*k], b[:4*k]
+	if over {
+		clearTile(c, ldc, 4, 4)
+	}
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 E
 	for p := 0; p < 4*k; p += 4 {
 		a0, a1, a2, a3 := a[p], a[p+1], a[p+2], a[p+3]
@@ -52,4 +55,12 @@ func kernelGo[E float32 | float64](k int, a, b, c []E, ldc int) {
 	r[0], r[1], r[2], r[3] = r[0]+c20, r[1]+c21, r[2]+c22, r[3]+c23
 	r = c[3*ldc : 3*ldc+4]
 	r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
+}
+
+// clearTile zeroes the mr×nr tile at c (row stride ldc): a kernel told to
+// overwrite c that can only add to it clears it first.
+func clearTile[E float32 | float64](c []E, ldc, mr, nr int) {
+	for i := 0; i < mr; i++ {
+		clear(c[i*ldc : i*ldc+nr])
+	}
 }

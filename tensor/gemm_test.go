@@ -317,3 +317,63 @@ func allocsPerProduct[T Float](t *testing.T) {
 		}
 	}
 }
+
+func TestGemmOverwriteMatchesClearThenAdd(t *testing.T) {
+	// With beta = 0 the blocked product overwrites c in its first run
+	// (kernel's over) instead of clearing it first: the bits must be those
+	// of adding the product to a cleared c (beta = 1 on zeros), NaNs in c
+	// ignored, for every layout, edge tiles (kernel.half, edgeT), runs past
+	// blockKC, operands read in place or packed, both kernels, one thread
+	// or several.
+	withKernels(t, func(t *testing.T) {
+		defer func() { directOK = true }()
+		r := rng.NewNumpy(11)
+		sizes := [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 1000, 10}, {96, 2, 300}, {97, 130, 300}, {7, 2100, 3}, {192, 17, 600}, {768, 128, 128}}
+		for i, sz := range gemmShapes(r) {
+			if i%9 == 0 {
+				sizes = append(sizes, sz)
+			}
+		}
+		for _, sz := range sizes {
+			m, n, k := sz[0], sz[1], sz[2]
+			for l := range 4 {
+				ta, tb := l%2 == 1, l/2 == 1
+				ash, bsh := []int{m, k}, []int{k, n}
+				if ta {
+					ash = []int{k, m}
+				}
+				if tb {
+					bsh = []int{n, k}
+				}
+				a, b := RandN[float32](r, 1, ash...), RandN[float32](r, 1, bsh...)
+				a64, b64 := RandN[float64](r, 1, ash...), RandN[float64](r, 1, bsh...)
+				for _, direct := range []bool{true, false} {
+					directOK = direct
+					for _, procs := range []int{1, 2} {
+						func() {
+							defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+							want := Gemm(ta, tb, 1, a, b, 1, New[float32](m, n))
+							got := New[float32](m, n)
+							got.Fill(float32(math.NaN()))
+							Gemm(ta, tb, 1, a, b, 0, got)
+							for e := range want.Data {
+								if math.Float32bits(got.Data[e]) != math.Float32bits(want.Data[e]) {
+									t.Fatalf("float32 %dx%dx%d transA=%v transB=%v direct=%v procs=%d: element %d is %v overwritten, %v added to zeros", m, n, k, ta, tb, direct, procs, e, got.Data[e], want.Data[e])
+								}
+							}
+							want64 := Gemm(ta, tb, 0.5, a64, b64, 1, New[float64](m, n))
+							got64 := New[float64](m, n)
+							got64.Fill(math.NaN())
+							Gemm(ta, tb, 0.5, a64, b64, 0, got64)
+							for e := range want64.Data {
+								if math.Float64bits(got64.Data[e]) != math.Float64bits(want64.Data[e]) {
+									t.Fatalf("float64 %dx%dx%d transA=%v transB=%v procs=%d: element %d is %v overwritten, %v added to zeros", m, n, k, ta, tb, procs, e, got64.Data[e], want64.Data[e])
+								}
+							}
+						}()
+					}
+				}
+			}
+		}
+	})
+}
