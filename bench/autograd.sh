@@ -10,7 +10,9 @@
 #   step51  one training epoch of DeZero's step 51 (MNIST, MLP 784-1000-10
 #           sigmoid, SGD 0.01, batch 100, float32): kiso's autograd, kiso's nn
 #           (hand-written layers, train.Trainer), PyTorch (1 thread), DeZero;
-#           kiso with GOMAXPROCS=1. Targets: autograd/nn <= 1.2,
+#           kiso with GOMAXPROCS=1, and kiso's two again with GOMAXPROCS=2
+#           (the project's comparison: kiso on the machine's two cores,
+#           PyTorch on one thread). Targets: autograd/nn <= 1.2,
 #           autograd/PyTorch <= 0.6.
 #
 # usage: bench/autograd.sh [N] [scalar|step51]...   (N defaults to 3, both)
@@ -67,14 +69,19 @@ for what in "${WHAT[@]}"; do
 		[ -f "$ANCHORS/dezero/dezero/__init__.py" ] || { echo "autograd.sh: no DeZero in $ANCHORS/dezero (set ANCHORS)" >&2; exit 2; }
 		: >"$WORK/ag" ; : >"$WORK/nn" ; : >"$WORK/torch" ; : >"$WORK/dezero"
 		: >"$WORK/agc" ; : >"$WORK/nnc" ; : >"$WORK/torchc" ; : >"$WORK/dezeroc"
+		: >"$WORK/ag2" ; : >"$WORK/nn2" ; : >"$WORK/ag2c" ; : >"$WORK/nn2c"
 		for i in $(seq "$N"); do
 			l=$(GOMAXPROCS=1 "$BIN" -mode autograd -dir "$MNIST_DIR" step51); echo "$l"; field epoch_seconds "$l" >>"$WORK/ag"; field cpu_seconds "$l" >>"$WORK/agc"
 			l=$(GOMAXPROCS=1 "$BIN" -mode nn -dir "$MNIST_DIR" step51); echo "$l"; field epoch_seconds "$l" >>"$WORK/nn"; field cpu_seconds "$l" >>"$WORK/nnc"
 			l=$("$PYTHON" "$ROOT/bench/autograd_step51_torch.py" "$MNIST_DIR"); echo "$l"; field epoch_seconds "$l" >>"$WORK/torch"; field cpu_seconds "$l" >>"$WORK/torchc"
+			l=$(GOMAXPROCS=2 "$BIN" -mode autograd -dir "$MNIST_DIR" step51); echo "$l"; field epoch_seconds "$l" >>"$WORK/ag2"; field cpu_seconds "$l" >>"$WORK/ag2c"
+			l=$(GOMAXPROCS=2 "$BIN" -mode nn -dir "$MNIST_DIR" step51); echo "$l"; field epoch_seconds "$l" >>"$WORK/nn2"; field cpu_seconds "$l" >>"$WORK/nn2c"
 			l=$("$PYTHON" "$ROOT/bench/autograd_step51_dezero.py" "$ANCHORS/dezero" "$MNIST_DIR"); echo "$l"; field epoch_seconds "$l" >>"$WORK/dezero"; field cpu_seconds "$l" >>"$WORK/dezeroc"
 		done
 		echo "step 51 epoch, seconds: autograd $(stats "$WORK/ag"), nn $(stats "$WORK/nn"), PyTorch $(stats "$WORK/torch"), DeZero $(stats "$WORK/dezero")"
 		echo "step 51 epoch, CPU seconds: autograd $(stats "$WORK/agc"), nn $(stats "$WORK/nnc"), PyTorch $(stats "$WORK/torchc"), DeZero $(stats "$WORK/dezeroc")"
+		echo "step 51 epoch with GOMAXPROCS=2, seconds: autograd $(stats "$WORK/ag2"), nn $(stats "$WORK/nn2"); CPU seconds: autograd $(stats "$WORK/ag2c"), nn $(stats "$WORK/nn2c")"
+		echo "step51 with GOMAXPROCS=2 (wall time): autograd/PyTorch = $(ratio "$(median "$WORK/ag2")" "$(median "$WORK/torch")") (target <= 0.6), nn/PyTorch = $(ratio "$(median "$WORK/nn2")" "$(median "$WORK/torch")")"
 		for c in "" c; do
 			a=$(median "$WORK/ag$c")
 			echo "step51 ($([ -z "$c" ] && echo wall || echo CPU) time): autograd/nn = $(ratio "$a" "$(median "$WORK/nn$c")") (target <= 1.2), autograd/PyTorch = $(ratio "$a" "$(median "$WORK/torch$c")") (target <= 0.6), autograd/DeZero = $(ratio "$a" "$(median "$WORK/dezero$c")")"

@@ -48,10 +48,17 @@ func benchGemm[T Float](b *testing.B, m, n, k int, transA, transB bool) {
 		bsh = []int{n, k}
 	}
 	x, y, c := RandN[T](r, 1, ash...), RandN[T](r, 1, bsh...), New[T](m, n)
+	cpu0, ok := cpuTime()
 	for b.Loop() {
 		MatMulTo(c, x, y, transA, transB)
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	// The process's CPU time per product (the helpers' spinning included):
+	// on a busy machine the steadier figure for one goroutine, and with
+	// several, what the wall time cost in cores.
+	if cpu1, ok1 := cpuTime(); ok && ok1 {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
 }
 
 // BenchmarkGemmShapes reports GFLOP/s for the float32 products of two
