@@ -205,10 +205,9 @@ func runLSTMLM(ctx context.Context, o *lstmlmOptions, stdout, stderr io.Writer) 
 				return err
 			}
 			e.Val = v
-			if best > 0 && v >= best {
-				tr.Opt.SetLR(tr.Opt.LR() / 4)
-			}
-			best = minPositive(best, v)
+			var lr float64
+			best, lr = plateau(best, v, tr.Opt.LR())
+			tr.Opt.SetLR(lr)
 		}
 		info.History = append(info.History, e)
 		fmt.Fprintf(progress, "epoch %d/%d  train perplexity %.2f", e.Epoch, o.Epochs, e.Train)
@@ -248,11 +247,15 @@ func runLSTMLM(ctx context.Context, o *lstmlmOptions, stdout, stderr io.Writer) 
 	return nil
 }
 
-func minPositive(a, b float64) float64 {
-	if a <= 0 || b < a {
-		return b
+// plateau is the book's rule for the better language model
+// (train_better_rnnlm.py): after an epoch whose validation perplexity v is
+// not below the best so far (0: none yet), the learning rate is divided by
+// 4. It returns the new best and the rate for the next epoch.
+func plateau(best, v, lr float64) (float64, float64) {
+	if best > 0 && v >= best {
+		return best, lr / 4
 	}
-	return a
+	return v, lr
 }
 
 func runLSTMLMGenerate(ctx context.Context, o *lstmlmOptions, stdout io.Writer) error {

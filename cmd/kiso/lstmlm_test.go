@@ -53,3 +53,18 @@ func TestLSTMLMGenerate(t *testing.T) {
 		}
 	}
 }
+
+func TestLSTMLMPlateau(t *testing.T) {
+	// Validation perplexities of five epochs: the rate falls after the
+	// third (no better than the second) and the fifth (equal to the best).
+	vals := []float64{300, 200, 210, 150, 150}
+	wantLR := []float64{20, 20, 5, 5, 1.25}
+	wantBest := []float64{300, 200, 200, 150, 150}
+	best, lr := 0.0, 20.0
+	for i, v := range vals {
+		best, lr = plateau(best, v, lr)
+		if lr != wantLR[i] || best != wantBest[i] {
+			t.Errorf("epoch %d (validation %g): best %g, lr %g; want %g, %g", i+1, v, best, lr, wantBest[i], wantLR[i])
+		}
+	}
+}
