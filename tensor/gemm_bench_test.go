@@ -92,3 +92,45 @@ func BenchmarkGemmShapes(b *testing.B) {
 		b.Run(s.name, func(b *testing.B) { benchGemm[float32](b, s.m, s.n, s.k, s.transA, s.transB) })
 	}
 }
+
+// BenchmarkBatchGemmAttention reports GFLOP/s for the batched products of
+// the attention of docs/gpt.md's GPT (12 windows of 64 tokens, 4 heads of
+// 32 features: 48 products each), as nn.CausalSelfAttention calls them:
+// the scores q·kᵀ scaled (qk), att·v (av), and backward datt = dy·vᵀ
+// (datt), dv = attᵀ·dy (dv), dq = datt·k scaled (dq), dk = dattᵀ·q scaled
+// (dk).
+func BenchmarkBatchGemmAttention(b *testing.B) {
+	const batch, t, hs = 48, 64, 32
+	scale := float32(0.17677669529663687) // 1/√32
+	type prod struct {
+		name           string
+		transA, transB bool
+		alpha          float32
+		a, b, c        [3]int
+	}
+	for _, p := range []prod{
+		{"qk", false, true, scale, [3]int{batch, t, hs}, [3]int{batch, t, hs}, [3]int{batch, t, t}},
+		{"av", false, false, 1, [3]int{batch, t, t}, [3]int{batch, t, hs}, [3]int{batch, t, hs}},
+		{"datt", false, true, 1, [3]int{batch, t, hs}, [3]int{batch, t, hs}, [3]int{batch, t, t}},
+		{"dv", true, false, 1, [3]int{batch, t, t}, [3]int{batch, t, hs}, [3]int{batch, t, hs}},
+		{"dq", false, false, scale, [3]int{batch, t, t}, [3]int{batch, t, hs}, [3]int{batch, t, hs}},
+		{"dk", true, false, scale, [3]int{batch, t, t}, [3]int{batch, t, hs}, [3]int{batch, t, hs}},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			r := rng.NewNumpy(0)
+			x, y, c := RandN[float32](r, 1, p.a[:]...), RandN[float32](r, 1, p.b[:]...), New[float32](p.c[:]...)
+			k := p.a[2]
+			if p.transA {
+				k = p.a[1]
+			}
+			cpu0, ok := cpuTime()
+			for b.Loop() {
+				BatchGemm(p.transA, p.transB, p.alpha, x, y, 0, c)
+			}
+			b.ReportMetric(2*float64(c.Len())*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			if cpu1, ok1 := cpuTime(); ok && ok1 {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+			}
+		})
+	}
+}

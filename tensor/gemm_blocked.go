@@ -137,7 +137,8 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		p.chunks = min(tiles, 2*runtime.GOMAXPROCS(0), work/chunkMin)
 	}
 	p.tiles = tiles
-	p.direct = kern.runS != nil && alpha == 1 && directOK
+	p.direct = kern.runS != nil && directOK
+	p.inPlaceA = p.direct && alpha == 1 // alpha scales op(a) as it is packed
 	// Rows of b far apart (from 2 KB, as a 512-wide float32 matrix's)
 	// share cache sets when read in place down a panel: those are packed.
 	p.inPlaceB = p.direct && !transB && ldb*int(unsafe.Sizeof(alpha)) <= inPlaceBMax && bOff == nil
@@ -227,12 +228,14 @@ type part[E float32 | float64] struct {
 	over           bool // beta = 0: the first run overwrites c
 	tiles, chunks  int
 
-	// direct: full panels of op(a) are read in place (see kernel.runS),
-	// and so are full panels of op(b) if inPlaceB (op(b) not transposed).
-	direct, inPlaceB bool
-	kcMax            int // the length of the runs of p, balanced
-	shared           []E // op(b) packed once for all chunks, or nil
-	slot             int // the size of a block of shared
+	// direct: the kernels read their operands where they lie (see
+	// kernel.runS): full panels of op(a) in a if inPlaceA (alpha = 1),
+	// else packed; full panels of op(b) in b if inPlaceB (op(b) not
+	// transposed), else packed.
+	direct, inPlaceA, inPlaceB bool
+	kcMax                      int // the length of the runs of p, balanced
+	shared                     []E // op(b) packed once for all chunks, or nil
+	slot                       int // the size of a block of shared
 }
 
 // RunChunk computes chunk i of c.
@@ -256,7 +259,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 	}
 	na := min(blockMC, roundUp(i1-i0, mr)) * kcMax
 	nb := kcMax * min(blockNC, roundUp(j1-j0, nr))
-	if direct {
+	if p.inPlaceA {
 		na = mr * kcMax
 	}
 	if p.inPlaceB {
@@ -288,7 +291,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 				// Rows ic..ic+fullA-1 of op(a) are read in place, the
 				// others packed into pa.
 				fullA := 0
-				if direct {
+				if p.inPlaceA {
 					fullA = mc / mr * mr
 				}
 				if fullA < mc {
@@ -304,7 +307,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 					}
 					w := min(nr, nc-jr)
 					ir0 := 0
-					if w <= 2 && mc == blockMC && direct && p.transA && p.kern.edgeT != nil {
+					if w <= 2 && mc == blockMC && p.inPlaceA && p.transA && p.kern.edgeT != nil {
 						// blockMC is a multiple of 32 and of mr.
 						p.edgeT(ic, mc, pc, kc, jc+jr, w, bp, bs, tile, over)
 						ir0 = mc
@@ -396,7 +399,7 @@ func balanced(n, max int) int {
 func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 	mr, a, lda, alpha := p.kern.mr, p.a, p.lda, p.alpha
 	start := 0
-	if p.transA && mr == 6 && alpha == 1 {
+	if p.transA && mr == 6 {
 		// The SIMD kernels' full panels, a's rows read once each, in
 		// order, each scattered six elements at a time over the panels.
 		start = mc / 6 * 6
@@ -404,7 +407,11 @@ func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 			row := a[(pc+q)*lda+ic : (pc+q)*lda+ic+start]
 			for ir := 0; ir < start; ir += 6 {
 				s, d := row[ir:ir+6:ir+6], dst[ir*kc+q*6:ir*kc+q*6+6:ir*kc+q*6+6]
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+				if alpha == 1 {
+					d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+				} else {
+					d[0], d[1], d[2], d[3], d[4], d[5] = alpha*s[0], alpha*s[1], alpha*s[2], alpha*s[3], alpha*s[4], alpha*s[5]
+				}
 			}
 		}
 	}
@@ -428,13 +435,21 @@ func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 			}
 			continue
 		}
-		if h == 6 && alpha == 1 { // the SIMD kernels' mr, unrolled: six rows at once
+		if h == 6 { // the SIMD kernels' mr, unrolled: six rows at once
 			row := (ic+ir)*lda + pc
 			r0, r1, r2 := a[row:row+kc], a[row+lda:row+lda+kc], a[row+2*lda:row+2*lda+kc]
 			r3, r4, r5 := a[row+3*lda:row+3*lda+kc], a[row+4*lda:row+4*lda+kc], a[row+5*lda:row+5*lda+kc]
+			if alpha == 1 {
+				for q := range r0 {
+					d := panel[q*6 : q*6+6 : q*6+6]
+					d[0], d[1], d[2], d[3], d[4], d[5] = r0[q], r1[q], r2[q], r3[q], r4[q], r5[q]
+				}
+				continue
+			}
+			// Scaled as the loop below scales: alpha·v, one rounding.
 			for q := range r0 {
 				d := panel[q*6 : q*6+6 : q*6+6]
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[q], r1[q], r2[q], r3[q], r4[q], r5[q]
+				d[0], d[1], d[2], d[3], d[4], d[5] = alpha*r0[q], alpha*r1[q], alpha*r2[q], alpha*r3[q], alpha*r4[q], alpha*r5[q]
 			}
 			continue
 		}
