@@ -62,3 +62,21 @@ func TestGenerateAttention(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenLabel: spaces, control characters, broken UTF-8 and long
+// tokens become short visible labels.
+func TestTokenLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"a":                   "a",
+		" the":                "·the",
+		"\n":                  `\n`,
+		"\t}":                 `\t}`,
+		"\xe2\x80":            `\xe2\x80`,
+		"é":                   "é",
+		"abcdefghijklmnopqrs": "abcdefghijkl…",
+	} {
+		if got := tokenLabel(in); got != want {
+			t.Errorf("tokenLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
