@@ -18,7 +18,9 @@ import (
 // times 2ⁿ; within 2 ulp of e^x. σ(x) = 1/(1 + e^-x) is then within 3 ulp
 // relative, and tanh(x) = 2σ(2x) - 1 within 2.4e-7 absolute (not relative:
 // near 0 it loses the low bits, which an LSTM's sums of products do not
-// see).
+// see). tensor.Sigmoid and tensor.Tanh compute the same values over whole
+// slices, eight at a time with AVX2 (the LSTM's gates go through them);
+// TestGatesMatchTensor holds the two to the same bits.
 
 // is32 reports whether T is float32.
 func is32[T tensor.Float]() bool {

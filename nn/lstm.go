@@ -68,20 +68,28 @@ func (lstmCell[T]) gates() int { return 4 }
 func (lstmCell[T]) hasC() bool { return true }
 
 // forward stores act = [i f g o] after their nonlinearities, c, tanh(c) and h.
+// It goes in passes over the whole batch, so that σ and tanh run through
+// tensor's kernels (eight at a time), which give the bits of sigm and tanh.
 func (lstmCell[T]) forward(s *step[T]) {
 	H := s.h
+	for k, a := range s.ax {
+		s.act[k] = a + s.gh[k]
+	}
 	for b := 0; b < s.n; b++ {
-		ax, gh, act := s.ax[b*4*H:(b+1)*4*H], s.gh[b*4*H:(b+1)*4*H], s.act[b*4*H:(b+1)*4*H]
-		cp, c, tc, h := s.cPrev[b*H:(b+1)*H], s.cOut[b*H:(b+1)*H], s.tc[b*H:(b+1)*H], s.hOut[b*H:(b+1)*H]
-		for j := 0; j < H; j++ {
-			i := sigm(ax[j] + gh[j])
-			f := sigm(ax[H+j] + gh[H+j])
-			g := tanh(ax[2*H+j] + gh[2*H+j])
-			o := sigm(ax[3*H+j] + gh[3*H+j])
-			act[j], act[H+j], act[2*H+j], act[3*H+j] = i, f, g, o
-			c[j] = f*cp[j] + i*g
-			tc[j] = tanh(c[j])
-			h[j] = o * tc[j]
+		act := s.act[b*4*H : (b+1)*4*H]
+		tensor.Sigmoid(act[:2*H], act[:2*H]) // i, f
+		tensor.Tanh(act[2*H:3*H], act[2*H:3*H])
+		tensor.Sigmoid(act[3*H:], act[3*H:]) // o
+		cp, c := s.cPrev[b*H:(b+1)*H], s.cOut[b*H:(b+1)*H]
+		for j := range c {
+			c[j] = act[H+j]*cp[j] + act[j]*act[2*H+j]
+		}
+	}
+	tensor.Tanh(s.tc, s.cOut)
+	for b := 0; b < s.n; b++ {
+		o, tc, h := s.act[b*4*H+3*H:(b+1)*4*H], s.tc[b*H:(b+1)*H], s.hOut[b*H:(b+1)*H]
+		for j := range h {
+			h[j] = o[j] * tc[j]
 		}
 	}
 }
