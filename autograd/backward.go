@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"slices"
 	"sync/atomic"
 
 	"github.com/kiso-go/kiso/tensor"
@@ -93,6 +94,11 @@ func (v *Variable[T]) Backward(opts ...BackwardOption) {
 			}
 			if !tensor.EqualShape(g.Shape(), x.Shape()) {
 				panicf(f.Name(), "backward made a gradient of shape %v for input %d of shape %v", g.Shape(), i, x.Shape())
+			}
+			if g.flags&owned != 0 && (g == gy || slices.Contains(gx[:i], g)) {
+				// Passed on, or given to two inputs: no longer one
+				// variable's alone (see RecycleGrad).
+				g.flags &^= owned
 			}
 			switch {
 			case x.Grad == nil:

@@ -47,18 +47,31 @@ func (f *matmulFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
 	a, b := f.Inputs()[0], f.Inputs()[1]
 	if f.NeedsGrad(0) {
 		if !f.ta {
-			gx[0] = matmulT(gy, b, false, !f.tb)
+			gx[0] = gradProduct(a, gy, b, false, !f.tb)
 		} else {
-			gx[0] = matmulT(b, gy, f.tb, true)
+			gx[0] = gradProduct(a, b, gy, f.tb, true)
 		}
 	}
 	if f.NeedsGrad(1) {
 		if !f.tb {
-			gx[1] = matmulT(a, gy, !f.ta, false)
+			gx[1] = gradProduct(b, a, gy, !f.ta, false)
 		} else {
-			gx[1] = matmulT(gy, a, true, f.ta)
+			gx[1] = gradProduct(b, gy, a, true, f.ta)
 		}
 	}
+}
+
+// gradProduct returns op(p)·op(q) as the gradient of x. When one factor
+// is no-grad (the output's gradient in a Backward without CreateGraph),
+// the product records nothing and is written into the storage x's last
+// gradient left (see RecycleGrad), which it overwrites: no allocation and
+// no clearing of a weight's gradient at each training step. Otherwise it
+// is matmulT's. The bits are the same either way.
+func gradProduct[T tensor.Float](x, p, q *Variable[T], tp, tq bool) *Variable[T] {
+	if p.flags&noGrad == 0 && q.flags&noGrad == 0 {
+		return matmulT(p, q, tp, tq)
+	}
+	return gradOf(tensor.MatMulTo(gradBuf(x), p.Data, q.Data, tp, tq))
 }
 
 type linearFn[T tensor.Float] struct{ Node[T] }
@@ -92,10 +105,10 @@ func (f *linearFn[T]) Name() string { return "Linear" }
 func (f *linearFn[T]) Backward(gy *Variable[T], gx []*Variable[T]) {
 	x, W, b := f.Inputs()[0], f.Inputs()[1], f.Inputs()[2]
 	if f.NeedsGrad(0) {
-		gx[0] = matmulT(gy, W, false, true)
+		gx[0] = gradProduct(x, gy, W, false, true)
 	}
 	if f.NeedsGrad(1) {
-		gx[1] = matmulT(x, gy, true, false)
+		gx[1] = gradProduct(W, x, gy, true, false)
 	}
 	if f.NeedsGrad(2) {
 		gx[2] = SumTo(gy, b.Shape()...)

@@ -77,7 +77,9 @@ func bothScalar[T tensor.Float](a, b *Variable[T]) bool { return a.Rank() == 0 &
 // gradient directly instead of through the package's operations.
 func recording[T tensor.Float](gy *Variable[T]) bool { return gy.flags&noGrad == 0 }
 
-// gradOf returns t as a gradient that records nothing.
+// gradOf returns t as a gradient that records nothing. t must be storage
+// made for this gradient alone (new, or from gradBuf): it is marked owned,
+// so that RecycleGrad may keep it for reuse.
 func gradOf[T tensor.Float](t *tensor.Tensor[T]) *Variable[T] {
-	return &Variable[T]{Data: t, flags: constant | noGrad}
+	return &Variable[T]{Data: t, flags: constant | noGrad | owned}
 }

@@ -22,6 +22,9 @@ type Variable[T tensor.Float] struct {
 	Name string
 
 	creator *Node[T]
+	// spare is the storage of v's last gradient, kept by RecycleGrad for
+	// the next Backward to write v's gradient into (see gradBuf).
+	spare *tensor.Tensor[T]
 	// acc is the Backward pass whose sum of gradients this variable holds,
 	// made by that pass and shared with nothing else: the pass adds
 	// further gradients into it in place (see Backward).
@@ -36,6 +39,9 @@ type Variable[T tensor.Float] struct {
 const (
 	constant uint8 = 1 << iota // wants no gradient
 	noGrad                     // nothing computed from it records
+	// owned marks an unrecorded gradient whose Data Backward made for it
+	// alone: RecycleGrad may keep that storage for reuse.
+	owned
 )
 
 // New returns a leaf variable holding t (not a copy) that wants a gradient,
@@ -123,6 +129,33 @@ func (v *Variable[T]) Item() T {
 // ClearGrad forgets v's gradient (DeZero's cleargrad), so that the next
 // Backward starts from zero instead of accumulating.
 func (v *Variable[T]) ClearGrad() { v.Grad = nil }
+
+// RecycleGrad forgets v's gradient as ClearGrad does and, when Backward
+// made that gradient's storage for v alone (without CreateGraph), keeps the
+// storage so that the next Backward writes v's new gradient into it where
+// it can (the matrix products of MatMul and Linear overwrite it) instead of
+// allocating and clearing a new one: PyTorch's zero_grad keeping its
+// buffers. The old gradient must not be used after RecycleGrad; copy it
+// first to keep it. layers.ClearGrads recycles every parameter's gradient,
+// which a training loop reads only in the optimizer's update.
+func (v *Variable[T]) RecycleGrad() {
+	if g := v.Grad; g != nil && g.flags&owned != 0 {
+		v.spare = g.Data
+	}
+	v.Grad = nil
+}
+
+// gradBuf returns storage of v's shape for a new gradient of v that the
+// caller overwrites entirely: what RecycleGrad kept (its contents
+// arbitrary), else a new zero tensor. Pass the result to gradOf.
+func gradBuf[T tensor.Float](v *Variable[T]) *tensor.Tensor[T] {
+	s := v.spare
+	v.spare = nil
+	if s != nil && tensor.EqualShape(s.Shape(), v.Shape()) {
+		return s
+	}
+	return tensor.New[T](v.Shape()...)
+}
 
 // Unchain forgets v's creator, making v a leaf.
 func (v *Variable[T]) Unchain() { v.creator, v.gen = nil, 0 }

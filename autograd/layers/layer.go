@@ -117,10 +117,12 @@ func Params[T tensor.Float](l Layer[T]) []*ag.Variable[T] {
 }
 
 // ClearGrads clears the gradient of every parameter of l (DeZero's
-// cleargrads).
+// cleargrads) with RecycleGrad: the next Backward writes the new
+// gradients into the old ones' storage where it can, so a gradient read
+// before ClearGrads must be copied to be kept.
 func ClearGrads[T tensor.Float](l Layer[T]) {
 	for _, n := range NamedParams(l) {
-		n.V.ClearGrad()
+		n.V.RecycleGrad()
 	}
 }
 
