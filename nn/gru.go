@@ -57,8 +57,9 @@ func NewGRU[T tensor.Float](s RecurrentSpec, r *rng.MT) *GRU[T] {
 
 type gruCell[T tensor.Float] struct{}
 
-func (gruCell[T]) gates() int { return 3 }
-func (gruCell[T]) hasC() bool { return false }
+func (gruCell[T]) gates() int     { return 3 }
+func (gruCell[T]) hasC() bool     { return false }
+func (gruCell[T]) sameGrad() bool { return false }
 
 // forward stores act = [r z n].
 func (gruCell[T]) forward(s *step[T]) {

@@ -64,8 +64,9 @@ func NewLSTM[T tensor.Float](s RecurrentSpec, r *rng.MT) *LSTM[T] {
 
 type lstmCell[T tensor.Float] struct{}
 
-func (lstmCell[T]) gates() int { return 4 }
-func (lstmCell[T]) hasC() bool { return true }
+func (lstmCell[T]) gates() int     { return 4 }
+func (lstmCell[T]) hasC() bool     { return true }
+func (lstmCell[T]) sameGrad() bool { return true }
 
 // forward stores act = [i f g o] after their nonlinearities, c, tanh(c) and h.
 // It goes in passes over the whole batch, so that σ and tanh run through
@@ -95,7 +96,7 @@ func (lstmCell[T]) forward(s *step[T]) {
 }
 
 // backward turns dh and the dc of the next step into the gradients of the
-// gate pre-activations (dax = dgh) and dc of the previous step.
+// gate pre-activations (dax, which is dgh) and dc of the previous step.
 func (lstmCell[T]) backward(s *step[T]) {
 	H := s.h
 	clear(s.dhPrevD)
@@ -113,5 +114,4 @@ func (lstmCell[T]) backward(s *step[T]) {
 			dc[j] = d * f
 		}
 	}
-	copy(s.dgh, s.dax)
 }

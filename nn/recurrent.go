@@ -76,6 +76,9 @@ type cell[T tensor.Float] interface {
 	gates() int
 	// hasC reports whether the cell carries a memory c (LSTM).
 	hasC() bool
+	// sameGrad reports whether the gradients of ax and gh are equal (LSTM,
+	// RNN): the layer then gives the cell one buffer as both dax and dgh.
+	sameGrad() bool
 	forward(s *step[T])
 	backward(s *step[T])
 }
@@ -93,7 +96,7 @@ type step[T tensor.Float] struct {
 	hOut, cOut, tc    []T
 	dh                []T // the gradient with respect to h (output and next step)
 	dc                []T // LSTM: in, the gradient w.r.t. c from the next step; out, w.r.t. c_prev
-	dax, dgh, dhPrevD []T // out: gradients of ax and gh, and the part of dh_prev not through W_hh
+	dax, dgh, dhPrevD []T // out: gradients of ax and gh (one slice if sameGrad), and the part of dh_prev not through W_hh
 }
 
 // rlayer is one layer of a stack: its weights and the buffers of the last
@@ -104,7 +107,7 @@ type rlayer[T tensor.Float] struct {
 
 	xs, ax, gh, act *tensor.Tensor[T] // [steps·n, in], [steps·n, G·h] ...
 	hs, cs, tc      *tensor.Tensor[T] // hs, cs: [(steps+1)·n, h], the initial state first
-	dax, dgh, dxs   *tensor.Tensor[T]
+	dax, dgh, dxs   *tensor.Tensor[T] // dgh is dax if the cell's sameGrad
 	dhs             *tensor.Tensor[T] // gradient w.r.t. the outputs hs[1:]
 	hv, ghv, dghv   []*tensor.Tensor[T]
 	dhNext, dcNext  *tensor.Tensor[T]
@@ -295,7 +298,11 @@ func (rc *recurrent[T]) prepare(n, steps int) {
 		ly.act = reuse2(ly.act, steps*n, G*H)
 		ly.hs = reuse2(ly.hs, (steps+1)*n, H)
 		ly.dax = reuse2(ly.dax, steps*n, G*H)
-		ly.dgh = reuse2(ly.dgh, steps*n, G*H)
+		if rc.cell.sameGrad() {
+			ly.dgh = ly.dax
+		} else {
+			ly.dgh = reuse2(ly.dgh, steps*n, G*H)
+		}
 		ly.dxs = reuse2(ly.dxs, steps*n, ly.in)
 		ly.dhs = reuse2(ly.dhs, steps*n, H)
 		ly.dhNext = reuse2(ly.dhNext, n, H)
@@ -475,7 +482,11 @@ func (rc *recurrent[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 		tensor.MatMulTo(ly.whh.Grad, hPrev, ly.dgh, true, false)
 		tensor.SumRowsTo(ly.bhh.Grad, ly.dgh)
 		tensor.MatMulTo(ly.wih.Grad, ly.xs, ly.dax, true, false)
-		tensor.SumRowsTo(ly.bih.Grad, ly.dax)
+		if rc.cell.sameGrad() {
+			copy(ly.bih.Grad.Data, ly.bhh.Grad.Data)
+		} else {
+			tensor.SumRowsTo(ly.bih.Grad, ly.dax)
+		}
 		tensor.MatMulTo(ly.dxs, ly.dax, ly.wih.Value, false, true)
 		if l > 0 {
 			prev := rc.layers[l-1]

@@ -53,8 +53,9 @@ func NewRNN[T tensor.Float](s RecurrentSpec, r *rng.MT) *RNN[T] {
 
 type rnnCell[T tensor.Float] struct{}
 
-func (rnnCell[T]) gates() int { return 1 }
-func (rnnCell[T]) hasC() bool { return false }
+func (rnnCell[T]) gates() int     { return 1 }
+func (rnnCell[T]) hasC() bool     { return false }
+func (rnnCell[T]) sameGrad() bool { return true }
 
 // forward stores h = tanh(ax + gh) as act and as the output.
 func (rnnCell[T]) forward(s *step[T]) {
@@ -64,11 +65,10 @@ func (rnnCell[T]) forward(s *step[T]) {
 	}
 }
 
-// backward: da = dh·(1 - h²).
+// backward: da = dh·(1 - h²) (dax, which is dgh).
 func (rnnCell[T]) backward(s *step[T]) {
 	clear(s.dhPrevD)
 	for k, h := range s.act {
 		s.dax[k] = s.dh[k] * (1 - h*h)
 	}
-	copy(s.dgh, s.dax)
 }

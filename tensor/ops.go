@@ -169,6 +169,8 @@ func AddRowTo[T Float](dst, a, row *Tensor[T]) *Tensor[T] {
 
 // SumRowsTo sets dst to the sum of a's rows (a reduction over the batch axis,
 // numpy's a.sum(axis=0)) and returns dst. dst must have Cols elements.
+// Each element is summed over the rows in order from 0 (with AddScaled's
+// kernel at alpha 1, whose products 1·v are exact).
 func SumRowsTo[T Float](dst, a *Tensor[T]) *Tensor[T] {
 	c := a.Cols()
 	if len(dst.Data) != c {
@@ -176,9 +178,7 @@ func SumRowsTo[T Float](dst, a *Tensor[T]) *Tensor[T] {
 	}
 	clear(dst.Data)
 	for i := 0; i < a.Rows(); i++ {
-		for j, v := range a.Data[i*c : (i+1)*c] {
-			dst.Data[j] += v
-		}
+		addScaled(dst.Data, 1, a.Data[i*c:(i+1)*c])
 	}
 	return dst
 }
