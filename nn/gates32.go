@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"math"
 	"unsafe"
 
 	"github.com/kiso-go/kiso/tensor"
@@ -28,21 +27,7 @@ func is32[T tensor.Float]() bool {
 	return unsafe.Sizeof(x) == 4
 }
 
-func expf(x float32) float32 {
-	if x < -87 {
-		x = -87
-	}
-	if x > 88 {
-		x = 88
-	}
-	const round = 1.5 * (1 << 23)
-	n := (x*1.44269504088896341 + round) - round
-	x -= n * 0.693359375
-	x -= n * -2.12194440e-4
-	z := x * x
-	y := (((((1.9875691500e-4*x+1.3981999507e-3)*x+8.3334519073e-3)*x+4.1665795894e-2)*x+1.6666665459e-1)*x+5.0000001201e-1)*z + x + 1
-	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
-}
+func expf(x float32) float32 { return tensor.Exp32(x) }
 
 func sigmf(x float32) float32 { return 1 / (1 + expf(-x)) }
 

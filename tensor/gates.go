@@ -34,7 +34,7 @@ func Sigmoid[T Float](dst, x []T) {
 			n = 0
 		}
 		for i := n; i < len(s); i++ {
-			d[i] = 1 / (1 + expCephes32(-s[i]))
+			d[i] = 1 / (1 + Exp32(-s[i]))
 		}
 		return
 	}
@@ -64,7 +64,7 @@ func Tanh[T Float](dst, x []T) {
 			n = 0
 		}
 		for i := n; i < len(s); i++ {
-			d[i] = 2/(1+expCephes32(-2*s[i])) - 1
+			d[i] = 2/(1+Exp32(-2*s[i])) - 1
 		}
 		return
 	}
@@ -74,8 +74,10 @@ func Tanh[T Float](dst, x []T) {
 	}
 }
 
-// expCephes32 is the float32 e^x of Sigmoid and Tanh (Cephes's expf).
-func expCephes32(x float32) float32 {
+// Exp32 is e^x in float32 arithmetic, the one of Sigmoid and Tanh: Cephes's
+// expf (S. L. Moshier) with x clamped to [-87, 88], within 2 ulp of e^x
+// (package nn's scalar gates use it, so theirs are these bits).
+func Exp32(x float32) float32 {
 	if x < -87 {
 		x = -87
 	}
