@@ -53,13 +53,20 @@ func NewNumpy(seed uint32) *MT {
 // NewPython returns a generator seeded as Python's random.seed(seed) seeds
 // the random module for a non-negative integer seed.
 func NewPython(seed uint64) *MT {
-	key := []uint32{uint32(seed)}
+	r := &MT{}
+	r.SeedPython(seed)
+	return r
+}
+
+// SeedPython seeds r in place as NewPython(seed) would, without allocating:
+// its stream starts again as Python's after random.seed(seed).
+func (r *MT) SeedPython(seed uint64) {
+	var words [2]uint32
+	key := append(words[:0], uint32(seed))
 	if hi := uint32(seed >> 32); hi != 0 {
 		key = append(key, hi)
 	}
-	r := &MT{}
 	r.initByArray(key)
-	return r
 }
 
 func (r *MT) initGenrand(s uint32) {

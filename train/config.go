@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/optim"
 	"github.com/kiso-go/kiso/rng"
 )
@@ -42,6 +43,20 @@ type Config struct {
 	Schedule        optim.Schedule
 	SchedulePerStep bool
 
+	// Augment, when it changes anything, changes the images of each
+	// training batch before its step (data.AugmentImages) with a generator
+	// seeded for that step alone, as Python's random.seed(s<<32 | Seed) for
+	// the run's s-th optimizer step (counting from 0), so that a run
+	// resumed mid-epoch makes the same changes as one never stopped. The
+	// test set and EvalTrain's passes are left as they are. The training
+	// inputs must be images: of ImageShape, or of the set's own shape [n,
+	// c, h, w].
+	Augment data.Augment
+	// ImageShape is the shape c, h, w of one image when the inputs are
+	// flat rows (an MLP's [n, 784] for MNIST); zero means the set's input
+	// shape. Only Augment uses it.
+	ImageShape [3]int
+
 	// EvalTrain replaces the training loss and accuracy of each epoch, by
 	// default the running means over the epoch's steps (as PyTorch scripts
 	// report them, computed in training mode while the weights change), by
@@ -65,8 +80,30 @@ func (c *Config) check() error {
 		return fmt.Errorf("train: batch size %d, want >= 1", c.BatchSize)
 	case c.EvalBatch < 0:
 		return fmt.Errorf("train: evaluation batch size %d, want >= 0", c.EvalBatch)
+	case c.Augment.Shift < 0 || c.Augment.Shift > data.MaxShift:
+		return fmt.Errorf("train: augmentation shift %d, want 0 to %d", c.Augment.Shift, data.MaxShift)
 	}
 	return nil
+}
+
+// imageShape returns the shape c, h, w of the images of inputs whose
+// shape per case is in (Set.InputShape), for Augment.
+func (c *Config) imageShape(in []int) ([3]int, error) {
+	size := 1
+	for _, d := range in {
+		size *= d
+	}
+	if c.ImageShape != [3]int{} {
+		s := c.ImageShape
+		if s[0] < 1 || s[1] < 1 || s[2] < 1 || s[0]*s[1]*s[2] != size {
+			return s, fmt.Errorf("train: augmentation: image shape %v does not fit inputs of shape %v", s, in)
+		}
+		return s, nil
+	}
+	if len(in) != 3 {
+		return [3]int{}, fmt.Errorf("train: augmentation needs images: inputs of shape %v are not [c, h, w] (set Config.ImageShape)", in)
+	}
+	return [3]int{in[0], in[1], in[2]}, nil
 }
 
 // evalBatch returns the batch size of evaluation passes.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/optim"
@@ -22,6 +23,12 @@ import (
 // initial weights and the dropout generator's seed, which Restore must
 // override.
 func resumable[T tensor.Float](initSeed uint32) (*Trainer[T], *nn.Sequential[T], *runningMean[T]) {
+	return resumableAug[T](initSeed, data.Augment{})
+}
+
+// resumableAug is resumable with the inputs (two features, taken as 1×1×2
+// images) augmented as aug says.
+func resumableAug[T tensor.Float](initSeed uint32, aug data.Augment) (*Trainer[T], *nn.Sequential[T], *runningMean[T]) {
 	r := rng.NewNumpy(initSeed)
 	l1, l2 := nn.NewLinear[T](2, 12), nn.NewLinear[T](12, 2)
 	l1.Reset(nn.He, r)
@@ -31,20 +38,22 @@ func resumable[T tensor.Float](initSeed uint32) (*Trainer[T], *nn.Sequential[T],
 	trn := New[T](net, &loss.SoftmaxCrossEntropy[T]{}, optim.NewAdam[T](0.01, 0.9, 0.999), Config{
 		Epochs: 4, BatchSize: 16, Seed: 9, RecordSteps: true,
 		Schedule: optim.Cosine{Base: 0.02, Min: 0.001, Total: 30}, SchedulePerStep: true,
+		Augment: aug, ImageShape: [3]int{1, 1, 2},
 	})
 	return trn, net, rm
 }
 
 func TestResumeBitIdentical(t *testing.T) {
-	t.Run("float64", testResume[float64])
-	t.Run("float32", testResume[float32])
+	t.Run("float64", func(t *testing.T) { testResume[float64](t, data.Augment{}) })
+	t.Run("float32", func(t *testing.T) { testResume[float32](t, data.Augment{}) })
+	t.Run("augmented", func(t *testing.T) { testResume[float64](t, data.Augment{FlipH: true, Shift: 1}) })
 }
 
-func testResume[T tensor.Float](t *testing.T) {
+func testResume[T tensor.Float](t *testing.T, aug data.Augment) {
 	ctx := context.Background()
 	tr, te := circle[T](200) // 150 training cases: 10 steps per epoch
 
-	straight, net, rm := resumable[T](1)
+	straight, net, rm := resumableAug[T](1, aug)
 	want, err := straight.Fit(ctx, tr, te)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +70,7 @@ func testResume[T tensor.Float](t *testing.T) {
 		{"after last step before evaluation", 2, 10, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			first, _, _ := resumable[T](1)
+			first, _, _ := resumableAug[T](1, aug)
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			first.Observers = []Observer{Funcs{
@@ -110,7 +119,7 @@ func testResume[T tensor.Float](t *testing.T) {
 				}
 			}
 
-			resumed, net, rm := resumable[T](2) // other weights and dropout seed
+			resumed, net, rm := resumableAug[T](2, aug) // other weights and dropout seed
 			if err := resumed.Restore(s); err != nil {
 				t.Fatal(err)
 			}

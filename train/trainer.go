@@ -38,6 +38,8 @@ type Trainer[T tensor.Float] struct {
 	rngs   []*rng.MT
 	bufs   []*nn.Buffer[T]
 	rand   *rng.MT   // shuffles the training set
+	aug    *rng.MT   // reseeded for each step's Config.Augment
+	image  [3]int    // the shape of one image, for Config.Augment
 	sc     scorer[T] // set by Fit from the training set
 
 	pos
@@ -146,6 +148,16 @@ func (t *Trainer[T]) Fit(ctx context.Context, trainSet, testSet *data.Set[T]) (*
 		return &t.hist, fmt.Errorf("train: cannot continue epoch %d, begun with %d steps of %d cases, with %d steps of %d cases",
 			t.epoch+1, t.steps, t.batch, steps, t.cfg.BatchSize)
 	}
+	if t.cfg.Augment.On() {
+		img, err := t.cfg.imageShape(trainSet.InputShape())
+		if err != nil {
+			return &t.hist, err
+		}
+		t.image = img
+		if t.aug == nil {
+			t.aug = &rng.MT{}
+		}
+	}
 	t.sc = newScorer(trainSet.Classes, t.loss)
 	if t.cfg.RecordSteps {
 		t.hist.StepLosses = slices.Grow(t.hist.StepLosses, (t.cfg.Epochs-t.epoch)*steps-t.step)
@@ -190,6 +202,10 @@ func (t *Trainer[T]) runEpoch(ctx context.Context, ld *data.Loader[T], steps int
 		if err := ctx.Err(); err != nil {
 			t.run.Seconds += time.Since(start).Seconds()
 			return err
+		}
+		if t.cfg.Augment.On() {
+			t.aug.SeedPython(uint64(t.global)<<32 | uint64(t.cfg.Seed))
+			data.AugmentImages(t.cfg.Augment, x, t.image[0], t.image[1], t.image[2], t.aug)
 		}
 		l, err := t.trainStep(x, y)
 		if err != nil {

@@ -11,7 +11,9 @@ import (
 
 	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/loss"
+	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/optim"
+	"github.com/kiso-go/kiso/rng"
 	"github.com/kiso-go/kiso/tensor"
 )
 
@@ -253,6 +255,9 @@ func TestFitErrors(t *testing.T) {
 		{"labels", Config{Epochs: 1, BatchSize: 10}, 2, bad, "training set: case 0: label 5"},
 		{"width", Config{Epochs: 1, BatchSize: 10}, 3, tr, "3 outputs per case for 2 classes"},
 		{"empty", Config{Epochs: 1, BatchSize: 10}, 2, &data.Set[float64]{X: tensor.New[float64](0, 2), Y: tensor.New[float64](0)}, "empty"},
+		{"augment flat", Config{Epochs: 1, BatchSize: 10, Augment: data.Augment{FlipH: true}}, 2, tr, "inputs of shape [2] are not [c, h, w]"},
+		{"augment shape", Config{Epochs: 1, BatchSize: 10, Augment: data.Augment{FlipH: true}, ImageShape: [3]int{1, 2, 2}}, 2, tr, "image shape [1 2 2] does not fit inputs of shape [2]"},
+		{"augment shift", Config{Epochs: 1, BatchSize: 10, Augment: data.Augment{Shift: 17}}, 2, tr, "augmentation shift 17"},
 	} {
 		_, err := New(mlp[float64](1, 2, tc.net), &loss.SoftmaxCrossEntropy[float64]{}, optim.NewSGD[float64](0.1), tc.cfg).
 			Fit(context.Background(), tc.train, nil)
@@ -299,5 +304,57 @@ func BenchmarkStep(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		trn.trainStep(x, y)
+	}
+}
+
+// probe passes its input on and keeps a copy of the first one it sees in
+// training mode.
+type probe struct {
+	first []float64
+}
+
+func (p *probe) Forward(x *tensor.Tensor[float64], train bool) *tensor.Tensor[float64] {
+	if train && p.first == nil {
+		p.first = slices.Clone(x.Data)
+	}
+	return x
+}
+func (p *probe) Backward(dy *tensor.Tensor[float64]) *tensor.Tensor[float64] { return dy }
+func (p *probe) Params() []*nn.Param[float64]                                { return nil }
+
+// With Config.Augment the network trains on the batches changed as
+// data.AugmentImages changes them, with the step's own generator; the
+// same seed gives the same run, and the run differs from one without.
+func TestAugment(t *testing.T) {
+	aug := data.Augment{FlipH: true, Shift: 1}
+	h1, p1, err1 := run(1, func(c *Config) { c.Augment, c.ImageShape = aug, [3]int{1, 1, 2} })
+	h2, p2, err2 := run(1, func(c *Config) { c.Augment, c.ImageShape = aug, [3]int{1, 1, 2} })
+	h0, p0, err0 := run(1, nil)
+	if err := errors.Join(err1, err2, err0); err != nil {
+		t.Fatal(err)
+	}
+	if !sameHistory(h1, h2) || !slices.Equal(p1, p2) {
+		t.Error("the same seed gave different augmented runs")
+	}
+	if sameHistory(h1, h0) || slices.Equal(p1, p0) {
+		t.Error("augmentation changed nothing")
+	}
+
+	// The first batch the network sees is the loader's first batch changed
+	// with a generator seeded as random.seed(0<<32 | Seed).
+	tr, _ := circle[float64](200)
+	p := &probe{}
+	net := nn.NewSequential[float64](p, mlp[float64](1, 2, 2))
+	cfg := Config{Epochs: 1, BatchSize: 16, Seed: 4, Augment: aug, ImageShape: [3]int{2, 1, 1}}
+	if _, err := New(net, &loss.SoftmaxCrossEntropy[float64]{}, optim.NewSGD[float64](0.1), cfg).Fit(context.Background(), tr, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, _ := data.NewLoader(tr, 16, rng.NewNumpy(4)).Next()
+	data.AugmentImages(aug, x, 2, 1, 1, rng.NewPython(4))
+	if !slices.Equal(p.first, x.Data) {
+		t.Errorf("the network saw %v, want %v", p.first[:4], x.Data[:4])
+	}
+	if ld, _ := data.NewLoader(tr, 16, rng.NewNumpy(4)).Next(); slices.Equal(ld.Data, x.Data) {
+		t.Error("the augmentation left the first batch unchanged")
 	}
 }

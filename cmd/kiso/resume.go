@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/train"
 )
 
@@ -32,6 +33,7 @@ var runFlags = []struct {
 	{"lr-min", func(o *trainOptions) any { return o.LRMin }},
 	{"lr-step", func(o *trainOptions) any { return o.LRStep }},
 	{"lr-gamma", func(o *trainOptions) any { return o.LRGamma }},
+	{"augment", func(o *trainOptions) any { a, _ := data.ParseAugment(o.Augment); return a.String() }},
 	{"batch", func(o *trainOptions) any { return o.Batch }},
 	{"weight-decay", func(o *trainOptions) any { return o.WeightDecay }},
 	{"dropout", func(o *trainOptions) any { return o.Dropout }},

@@ -51,6 +51,7 @@ type trainOptions struct {
 	DType       string  `json:"dtype"`
 	EarlyStop   int     `json:"early_stop"`
 	EvalTrain   bool    `json:"eval_train"`
+	Augment     string  `json:"augment,omitempty"`
 
 	// The outputs and checkpoint settings are saved too, so that a
 	// resumed run writes the same files (unless given again). OutGiven
@@ -162,6 +163,7 @@ start if that file exists (name it with --out to replace it).`,
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (weights, shuffling, toy data)")
 	f.StringVar(&o.DType, "dtype", "float32", "element type: float32 or float64")
 	f.IntVar(&o.EarlyStop, "early-stop", 0, "stop when the test loss has not improved for this many epochs (0: never)")
+	f.StringVar(&o.Augment, "augment", "none", "image data: random changes to each training image at every step: flip (mirror left-right half the time), shift=N (move by up to N pixels each way), both as flip,shift=2, or none")
 	f.BoolVar(&o.EvalTrain, "eval-train", false, "measure training loss and accuracy on the whole training set each epoch (default: running means)")
 	f.StringVar(&o.Out, "out", "model.kiso", `model file to write ("" to skip)`)
 	f.StringVar(&o.HistoryCSV, "history", "", "CSV file for the loss and accuracy of every epoch")
@@ -210,6 +212,11 @@ func (o *trainOptions) validate() error {
 	}
 	if err := o.checkSchedule(); err != nil {
 		return err
+	}
+	if a, err := data.ParseAugment(o.Augment); err != nil {
+		return usagef("--augment: %v", err)
+	} else if a.On() && !o.images() {
+		return usagef("--augment %s: needs image data (mnist or fashion-mnist), not %s", o.Augment, o.Data)
 	}
 	if err := o.mlp().check(); err != nil {
 		return err
@@ -489,6 +496,10 @@ func newRun[T tensor.Float](ctx context.Context, o *trainOptions, progress io.Wr
 	counter := data.NewLoader(ds.train, o.Batch, nil)
 	counter.FoldLone = cfg.FoldLone
 	cfg.Schedule, cfg.SchedulePerStep = o.schedule(counter.Len())
+	if o.images() {
+		cfg.Augment, _ = data.ParseAugment(o.Augment) // checked by check
+		cfg.ImageShape = [3]int{1, 28, 28}
+	}
 	tr := train.New[T](net, l, opt, cfg)
 	return &run[T]{o: o, ds: ds, spec: spec, net: net, loss: l, trainer: tr}, nil
 }
@@ -518,7 +529,7 @@ func numel(shape []int) int {
 // describe names the architecture in a few words.
 func (r *run[T]) describe() string {
 	if r.o.Model != "mlp" {
-		return r.o.Model + r.o.scheduleName()
+		return r.o.Model + r.o.scheduleName() + r.o.augmentName()
 	}
 	sizes := []string{strconv.Itoa(numel(r.ds.inputShape))}
 	hidden, _ := r.o.hiddenSizes()
@@ -537,7 +548,7 @@ func (r *run[T]) describe() string {
 	if r.o.Dropout > 0 {
 		extra += fmt.Sprintf(", dropout %g", r.o.Dropout)
 	}
-	return fmt.Sprintf("MLP %s (%s%s), %s lr %g%s", strings.Join(sizes, "-"), r.o.Act, extra, r.o.Optimizer, r.o.LR, r.o.scheduleName())
+	return fmt.Sprintf("MLP %s (%s%s), %s lr %g%s%s", strings.Join(sizes, "-"), r.o.Act, extra, r.o.Optimizer, r.o.LR, r.o.scheduleName(), r.o.augmentName())
 }
 
 // trainSummary is kiso train --json's output.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/optim"
 )
 
@@ -51,6 +52,15 @@ func (o *trainOptions) scheduleName() string {
 		return fmt.Sprintf(", cosine to %g", o.LRMin)
 	case "step":
 		return fmt.Sprintf(", x%g every %d epochs", o.LRGamma, o.LRStep)
+	}
+	return ""
+}
+
+// augmentName describes --augment for the run's summary line ("" for
+// none).
+func (o *trainOptions) augmentName() string {
+	if a, err := data.ParseAugment(o.Augment); err == nil && a.On() {
+		return ", augmented: " + a.String()
 	}
 	return ""
 }
