@@ -45,5 +45,6 @@
 // correctly rounded exp and log that rng and the layers share, and
 // internal/atomicfile the atomic writes of every file a user keeps;
 // internal/binenc encodes saved states and internal/kisofile reads the
-// text models' files for rnnlm, seq2seq and word2vec.
+// text models' files for rnnlm, seq2seq and word2vec; internal/cputime
+// reads the process's CPU time for the command line and the benchmarks.
 package kiso

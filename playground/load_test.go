@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kiso-go/kiso/internal/cputime"
 )
 
 // TestLoad100Sessions holds 100 playing sessions on a loopback server for
@@ -88,9 +90,9 @@ func TestLoad100Sessions(t *testing.T) {
 	}
 	counting.Store(true)
 	start := time.Now()
-	cpu0, _ := cpuTime()
+	cpu0, _ := cputime.Process()
 	time.Sleep(measure)
-	cpu1, cpuOK := cpuTime()
+	cpu1, cpuOK := cputime.Process()
 	counting.Store(false)
 	elapsed := time.Since(start).Seconds()
 	var steps1 int64

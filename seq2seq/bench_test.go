@@ -3,6 +3,7 @@ package seq2seq
 import (
 	"testing"
 
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/rng"
 )
 
@@ -22,14 +23,14 @@ func benchStep(b *testing.B, cfg Config, tq, ta int) {
 	m.Backward()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0, ok := cpuTime()
+	cpu0, ok := cputime.Process()
 	for range b.N {
 		m.Loss(x, y, 128)
 		m.Backward()
 		ClipGradNorm(m.Params(), 5)
 	}
 	b.ReportMetric(float64(128*b.N)/b.Elapsed().Seconds(), "examples/s")
-	if cpu1, ok1 := cpuTime(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }

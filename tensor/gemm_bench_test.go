@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/rng"
 )
 
@@ -48,7 +49,7 @@ func benchGemm[T Float](b *testing.B, m, n, k int, transA, transB bool) {
 		bsh = []int{n, k}
 	}
 	x, y, c := RandN[T](r, 1, ash...), RandN[T](r, 1, bsh...), New[T](m, n)
-	cpu0, ok := cpuTime()
+	cpu0, ok := cputime.Process()
 	for b.Loop() {
 		MatMulTo(c, x, y, transA, transB)
 	}
@@ -56,7 +57,7 @@ func benchGemm[T Float](b *testing.B, m, n, k int, transA, transB bool) {
 	// The process's CPU time per product (the helpers' spinning included):
 	// on a busy machine the steadier figure for one goroutine, and with
 	// several, what the wall time cost in cores.
-	if cpu1, ok1 := cpuTime(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -123,12 +124,12 @@ func BenchmarkBatchGemmAttention(b *testing.B) {
 			if p.transA {
 				k = p.a[1]
 			}
-			cpu0, ok := cpuTime()
+			cpu0, ok := cputime.Process()
 			for b.Loop() {
 				BatchGemm(p.transA, p.transB, p.alpha, x, y, 0, c)
 			}
 			b.ReportMetric(2*float64(c.Len())*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			if cpu1, ok1 := cpuTime(); ok && ok1 {
+			if cpu1, ok1 := cputime.Process(); ok && ok1 {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 		})

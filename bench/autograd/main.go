@@ -16,12 +16,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"syscall"
 	"time"
 
 	ag "github.com/kiso-go/kiso/autograd"
 	"github.com/kiso-go/kiso/autograd/layers"
 	"github.com/kiso-go/kiso/data"
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/optim"
@@ -157,10 +157,4 @@ func step51(mode, dir string) error {
 // cpuSeconds returns the CPU time (user and system) the process has used:
 // on a shared machine it measures the work where wall time also measures
 // the other programs.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
+func cpuSeconds() float64 { return cputime.Seconds() }

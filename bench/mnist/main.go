@@ -29,14 +29,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"runtime/pprof"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/kiso-go/kiso/data"
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/nn"
 	"github.com/kiso-go/kiso/optim"
@@ -182,13 +181,7 @@ func infer[T tensor.Float](trainSet, testSet *data.Set[T], hidden int, lr float6
 // cpuSeconds returns the processor time the process has used so far (user
 // and system, all threads): a steadier figure than wall-clock time on a
 // busy machine.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
+func cpuSeconds() float64 { return cputime.Seconds() }
 
 func seq(n int) []int {
 	s := make([]int, n)

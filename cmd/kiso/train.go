@@ -16,6 +16,7 @@ import (
 
 	"github.com/kiso-go/kiso/data"
 	"github.com/kiso-go/kiso/internal/atomicfile"
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/loss"
 	"github.com/kiso-go/kiso/model"
 	"github.com/kiso-go/kiso/nn"
@@ -401,10 +402,10 @@ func trainAs[T tensor.Float](ctx context.Context, o *trainOptions, stdout, stder
 	r.trainer.Observers = append(r.trainer.Observers, bar)
 	fmt.Fprintf(progress, "training %s on %s: %d training cases, %d test cases, %s\n", r.describe(), r.ds.name, r.ds.train.Len(), testLen(r.ds), o.DType)
 	start, epoch0 := time.Now(), r.trainer.Epoch()
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	h, err := r.trainer.Fit(ctx, r.ds.train, r.ds.test)
 	bar.finish()
-	if cpu1, ok := processCPU(); ok && cpuOK {
+	if cpu1, ok := cputime.Process(); ok && cpuOK {
 		r.cpu, r.cpuEpochs = cpu1-cpu0, r.trainer.Epoch()-epoch0
 	}
 	if errors.Is(err, context.Canceled) {

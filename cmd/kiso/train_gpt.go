@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kiso-go/kiso/internal/atomicfile"
+	"github.com/kiso-go/kiso/internal/cputime"
 	"github.com/kiso-go/kiso/lm"
 	"github.com/kiso-go/kiso/model"
 	"github.com/kiso-go/kiso/nn"
@@ -325,7 +326,7 @@ func trainGPTAs[T tensor.Float](ctx context.Context, o *trainOptions, g *gptOpti
 		g.Layers, g.Heads, g.Embd, g.Block, nParams, o.DType, o.Batch, g.Iters)
 
 	save := func(path string) error { return saveGPTCheckpoint(path, tr, batches.R, gpt, meta) }
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	startTokens, startSecs := meta.Tokens, meta.Seconds
 	var lastEval lm.Point
 	err = tr.Run(ctx, func(p lm.Point) error {
@@ -351,7 +352,7 @@ func trainGPTAs[T tensor.Float](ctx context.Context, o *trainOptions, g *gptOpti
 		}
 		return nil
 	})
-	cpu1, _ := processCPU()
+	cpu1, _ := cputime.Process()
 	if errors.Is(err, context.Canceled) {
 		return o.saveInterrupted(save)
 	}

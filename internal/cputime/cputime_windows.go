@@ -1,13 +1,11 @@
-package main
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time the process has used so far, user and
-// kernel, all its threads together; ok is false if it cannot be read.
-func processCPU() (d time.Duration, ok bool) {
+func process() (time.Duration, bool) {
 	var creation, exit, kernel, user syscall.Filetime
 	h, err := syscall.GetCurrentProcess()
 	if err != nil || syscall.GetProcessTimes(h, &creation, &exit, &kernel, &user) != nil {
