@@ -114,10 +114,12 @@ echo "== Fashion-MNIST (README: Beyond MNIST)"
 run data fashion-mnist --quiet > /dev/null
 seeds fashion-simplecnn --data fashion-mnist --model simplecnn --epochs 20
 seeds fashion-simplecnn-cosine --data fashion-mnist --model simplecnn --epochs 20 --lr-schedule cosine
+seeds fashion-simplecnn-cosine-flip --data fashion-mnist --model simplecnn --epochs 20 --lr-schedule cosine --augment flip
 seeds fashion-bncnn --data fashion-mnist --model docs/fashion/bncnn.json --epochs 15
 if [ "$deep" = 1 ]; then
   seeds fashion-bncnn3 --data fashion-mnist --model docs/fashion/bncnn3.json --epochs 12
   seeds fashion-bncnn3-light-cosine --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine
+  seeds fashion-bncnn3-light-cosine-aug --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine --augment flip,shift=2
 else
   echo "fashion-bncnn3: skipped (--deep runs it: 12 epochs x 3 seeds)"
 fi
