@@ -2,6 +2,7 @@ package seq2seq
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/kiso-go/kiso/numgrad"
@@ -135,5 +136,59 @@ func TestGenerateMatchesLoss(t *testing.T) {
 				t.Fatal("AttentionWeights without attention is not nil")
 			}
 		})
+	}
+}
+
+// TestNewIsTheBooksInitialization checks New's draws for the attention
+// model on dates (vocabulary 59, embedding 16, hidden 256) against the
+// book's initialization, which the anchor attention_torch.py copies:
+// embeddings randn/100, W_ih randn/√D, W_hh randn/√H, the output layer
+// randn/√(2H), every bias zero. Each weight's sample mean and standard
+// deviation must lie within 4 standard errors of the distribution's.
+func TestNewIsTheBooksInitialization(t *testing.T) {
+	const V, D, H = 59, 16, 256
+	m, err := New[float32](Config{Vocab: V, Embed: D, Hidden: H, Reverse: true, Attention: true}, rng.NewNumpy(1984))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		"enc_embed.weight":      0.01,
+		"enc_lstm.weight_ih_l0": 1 / math.Sqrt(D),
+		"enc_lstm.weight_hh_l0": 1 / math.Sqrt(H),
+		"enc_lstm.bias_ih_l0":   0,
+		"enc_lstm.bias_hh_l0":   0,
+		"dec_embed.weight":      0.01,
+		"dec_lstm.weight_ih_l0": 1 / math.Sqrt(D),
+		"dec_lstm.weight_hh_l0": 1 / math.Sqrt(H),
+		"dec_lstm.bias_ih_l0":   0,
+		"dec_lstm.bias_hh_l0":   0,
+		"affine.weight":         1 / math.Sqrt(2*H),
+		"affine.bias":           0,
+	}
+	if len(m.Params()) != len(want) {
+		t.Fatalf("%d parameters, want %d", len(m.Params()), len(want))
+	}
+	for _, p := range m.Params() {
+		std, ok := want[p.Name]
+		if !ok {
+			t.Fatalf("unexpected parameter %s", p.Name)
+		}
+		var s, ss float64
+		for _, w := range p.Value.Data {
+			s += float64(w)
+			ss += float64(w) * float64(w)
+		}
+		n := float64(len(p.Value.Data))
+		mean := s / n
+		sd := math.Sqrt(ss/n - mean*mean)
+		if std == 0 {
+			if ss != 0 {
+				t.Errorf("%s: not all zero (sum of squares %g)", p.Name, ss)
+			}
+			continue
+		}
+		if math.Abs(mean) > 4*std/math.Sqrt(n) || math.Abs(sd/std-1) > 4/math.Sqrt(2*n) {
+			t.Errorf("%s: %d draws of mean %.4g and std %.4g, want mean 0 and std %.4g", p.Name, len(p.Value.Data), mean, sd, std)
+		}
 	}
 }
