@@ -115,6 +115,7 @@ run data fashion-mnist --quiet > /dev/null
 seeds fashion-simplecnn --data fashion-mnist --model simplecnn --epochs 20
 seeds fashion-simplecnn-cosine --data fashion-mnist --model simplecnn --epochs 20 --lr-schedule cosine
 seeds fashion-simplecnn-cosine-flip --data fashion-mnist --model simplecnn --epochs 20 --lr-schedule cosine --augment flip
+seeds fashion-simplecnn-he-cosine --data fashion-mnist --model simplecnn --init he --epochs 20 --lr-schedule cosine
 seeds fashion-bncnn --data fashion-mnist --model docs/fashion/bncnn.json --epochs 15
 if [ "$deep" = 1 ]; then
   seeds fashion-bncnn3 --data fashion-mnist --model docs/fashion/bncnn3.json --epochs 12
