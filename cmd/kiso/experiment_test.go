@@ -1,24 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/kiso-go/kiso/data"
-	"github.com/kiso-go/kiso/internal/tools"
 )
 
 func TestExperimentCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: trains on MNIST")
 	}
-	if _, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true}); err != nil {
-		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
-	}
+	needMNIST(t)
 	dir := t.TempDir()
 	out, errs, code := runCLI(t, "experiment", "optimizers", "--steps", "30", "--limit", "300", "--out", dir, "--json", "-q")
 	if code != 0 {

