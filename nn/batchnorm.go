@@ -117,6 +117,7 @@ type BatchNorm[T tensor.Float] struct {
 	params   []*Param[T]
 	train    bool
 	inv      []float64 // 1/sqrt(var + eps) per feature, of the last Forward
+	work     []float64 // per-feature figures of a Forward or Backward (scratch)
 	xhat     *tensor.Tensor[T]
 	y, dx    *tensor.Tensor[T]
 }
@@ -169,48 +170,32 @@ func (b *BatchNorm[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T
 	b.xhat = tensor.Reuse(b.xhat, x.Shape()...)
 	b.y = tensor.Reuse(b.y, x.Shape()...)
 	c := b.features
-	for f := 0; f < c; f++ {
-		mean, vr := float64(b.RunningMean.Value.Data[f]), float64(b.RunningVar.Value.Data[f])
-		if train {
-			mean, vr = moments(x.Data, f, n, c, s)
-			mom := b.Momentum
-			b.RunningMean.Value.Data[f] = T((1-mom)*float64(b.RunningMean.Value.Data[f]) + mom*mean)
-			b.RunningVar.Value.Data[f] = T((1-mom)*float64(b.RunningVar.Value.Data[f]) + mom*vr*float64(m)/float64(m-1))
-		}
-		inv := 1 / math.Sqrt(vr+b.Eps)
-		b.inv[f] = inv
-		gamma, beta := float64(b.Gamma.Value.Data[f]), float64(b.Beta.Value.Data[f])
-		for i := 0; i < n; i++ {
-			off := (i*c + f) * s
-			for j, v := range x.Data[off : off+s] {
-				xh := (float64(v) - mean) * inv
-				b.xhat.Data[off+j] = T(xh)
-				b.y.Data[off+j] = T(gamma*xh + beta)
-			}
-		}
+	mean, vr, gamma, beta := b.scratch(0), b.scratch(1), b.scratch(2), b.scratch(3)
+	if train {
+		tensor.ChannelMoments(mean, vr, x.Data, n, c, s)
 	}
+	for f := 0; f < c; f++ {
+		if train {
+			mom := b.Momentum
+			b.RunningMean.Value.Data[f] = T((1-mom)*float64(b.RunningMean.Value.Data[f]) + mom*mean[f])
+			b.RunningVar.Value.Data[f] = T((1-mom)*float64(b.RunningVar.Value.Data[f]) + mom*vr[f]*float64(m)/float64(m-1))
+		} else {
+			mean[f], vr[f] = float64(b.RunningMean.Value.Data[f]), float64(b.RunningVar.Value.Data[f])
+		}
+		b.inv[f] = 1 / math.Sqrt(vr[f]+b.Eps)
+		gamma[f], beta[f] = float64(b.Gamma.Value.Data[f]), float64(b.Beta.Value.Data[f])
+	}
+	tensor.ChannelNormalize(b.y.Data, b.xhat.Data, x.Data, n, c, s, mean, b.inv, gamma, beta)
 	return b.y
 }
 
-// moments returns the mean and the biased variance of feature f of x
-// viewed as [n, c, s], computed in float64 in two passes.
-func moments[T tensor.Float](x []T, f, n, c, s int) (mean, vr float64) {
-	for i := 0; i < n; i++ {
-		off := (i*c + f) * s
-		for _, v := range x[off : off+s] {
-			mean += float64(v)
-		}
+// scratch returns the i-th of the layer's per-feature float64 work arrays.
+func (b *BatchNorm[T]) scratch(i int) []float64 {
+	c := b.features
+	if len(b.work) != 4*c {
+		b.work = make([]float64, 4*c)
 	}
-	m := float64(n * s)
-	mean /= m
-	for i := 0; i < n; i++ {
-		off := (i*c + f) * s
-		for _, v := range x[off : off+s] {
-			d := float64(v) - mean
-			vr += d * d
-		}
-	}
-	return mean, vr / m
+	return b.work[i*c : (i+1)*c]
 }
 
 // Backward stores dgamma = Σ dy·x̂ and dbeta = Σ dy per feature and returns
@@ -226,30 +211,19 @@ func (b *BatchNorm[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 		panic(fmt.Sprintf("nn: BatchNorm backward got gradient of shape %v for output %v", dy.Shape(), b.y.Shape()))
 	}
 	n, s := b.layout(dy)
-	c, m := b.features, float64(n*s)
+	c := b.features
 	b.dx = tensor.Reuse(b.dx, dy.Shape()...)
+	k, sdy, sdyx := b.scratch(0), b.scratch(1), b.scratch(2)
+	tensor.ChannelGradSums(sdy, sdyx, dy.Data, b.xhat.Data, n, c, s)
 	for f := 0; f < c; f++ {
-		var sdy, sdyx float64
-		for i := 0; i < n; i++ {
-			off := (i*c + f) * s
-			for j, g := range dy.Data[off : off+s] {
-				sdy += float64(g)
-				sdyx += float64(g) * float64(b.xhat.Data[off+j])
-			}
-		}
-		b.Beta.Grad.Data[f] = T(sdy)
-		b.Gamma.Grad.Data[f] = T(sdyx)
-		k := float64(b.Gamma.Value.Data[f]) * b.inv[f]
-		for i := 0; i < n; i++ {
-			off := (i*c + f) * s
-			for j, g := range dy.Data[off : off+s] {
-				if b.train {
-					b.dx.Data[off+j] = T(k / m * (m*float64(g) - sdy - float64(b.xhat.Data[off+j])*sdyx))
-				} else {
-					b.dx.Data[off+j] = T(k * float64(g))
-				}
-			}
-		}
+		b.Beta.Grad.Data[f] = T(sdy[f])
+		b.Gamma.Grad.Data[f] = T(sdyx[f])
+		k[f] = float64(b.Gamma.Value.Data[f]) * b.inv[f]
+	}
+	if b.train {
+		tensor.ChannelNormGrad(b.dx.Data, dy.Data, b.xhat.Data, n, c, s, k, sdy, sdyx)
+	} else {
+		tensor.ChannelScale(b.dx.Data, dy.Data, n, c, s, k)
 	}
 	return b.dx
 }

@@ -27,6 +27,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -52,6 +53,7 @@ func main() {
 	steps := flag.Int("steps", 600, "training steps of the CNN (batch 100)")
 	n := flag.Int("n", 20000, "single-sample forward passes timed by infer")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	archFile := flag.String("arch", "", "task arch: a JSON architecture file (as kiso train --model FILE), trained like cnn")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -65,15 +67,15 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: mnist [flags] mlp|cnn|infer|deep|deepinfer")
+		fmt.Fprintln(os.Stderr, "usage: mnist [flags] mlp|cnn|infer|deep|deepinfer|arch")
 		os.Exit(2)
 	}
 	var err error
 	switch task := flag.Arg(0); {
 	case *dtype == "float64":
-		err = run[float64](task, *dir, *hidden, *lr, *steps, *n)
+		err = run[float64](task, *dir, *archFile, *hidden, *lr, *steps, *n)
 	case *dtype == "float32":
-		err = run[float32](task, *dir, *hidden, *lr, *steps, *n)
+		err = run[float32](task, *dir, *archFile, *hidden, *lr, *steps, *n)
 	default:
 		err = fmt.Errorf("unknown -dtype %q", *dtype)
 	}
@@ -84,8 +86,8 @@ func main() {
 	}
 }
 
-func run[T tensor.Float](task, dir string, hidden int, lr float64, steps, n int) error {
-	conv := task == "cnn" || task == "deep" || task == "deepinfer"
+func run[T tensor.Float](task, dir, archFile string, hidden int, lr float64, steps, n int) error {
+	conv := task == "cnn" || task == "deep" || task == "deepinfer" || task == "arch"
 	trainSet, testSet, err := data.LoadMNIST[T](dir, data.MNISTOptions{Flatten: !conv})
 	if err != nil {
 		return err
@@ -108,6 +110,23 @@ func run[T tensor.Float](task, dir string, hidden int, lr float64, steps, n int)
 		return fit(net, optim.NewAdam[T](0.001, 0.9, 0.999), trainSet, testSet, "sec_per_600_iters")
 	case "deep":
 		net, err := nn.Build[T](nn.DeepConvNet(), nn.He, rng.NewNumpy(1))
+		if err != nil {
+			return err
+		}
+		if m := steps * 100; m < trainSet.Len() {
+			trainSet = trainSet.Subset(seq(m))
+		}
+		return fit(net, optim.NewAdam[T](0.001, 0.9, 0.999), trainSet, testSet, "sec_per_600_iters")
+	case "arch":
+		b, err := os.ReadFile(archFile)
+		if err != nil {
+			return fmt.Errorf("task arch needs -arch FILE: %w", err)
+		}
+		var spec nn.Spec
+		if err := json.Unmarshal(b, &spec); err != nil {
+			return fmt.Errorf("%s: %w", archFile, err)
+		}
+		net, err := nn.Build[T](spec, nn.He, rng.NewNumpy(1))
 		if err != nil {
 			return err
 		}
