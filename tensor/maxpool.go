@@ -171,13 +171,20 @@ func poolKeys[U uint32 | uint64, T Float](m *MaxPool2D[T], x, y []U, p0, p1 int)
 func pool2x2[T Float](x []T, arg []int, y []T, p0, p1, h, w, oh, ow int) bool {
 	y, arg = y[:p1*oh*ow], arg[:p1*oh*ow]
 	nan := false
+	blocks := 0 // of eight windows a row, for the AVX2 kernel
+	if useSIMD && unsafe.Sizeof(T(0)) == 4 && len(x) < 1<<31 {
+		blocks = ow / 8
+	}
 	o := p0 * oh * ow
 	for plane := p0; plane < p1; plane++ {
 		for oy := 0; oy < oh; oy++ {
 			i0 := plane*h*w + 2*oy*w // first cell of the window's top row
 			top, bot := x[i0:i0+2*ow], x[i0+w:i0+w+2*ow]
 			ys, args := y[o:o+ow], arg[o:o+ow]
-			for ox := range ys {
+			if blocks > 0 && pool2x2f32(&as[float32](ys)[0], &args[0], &as[float32](top)[0], w, i0, blocks) != 0 {
+				nan = true
+			}
+			for ox := 8 * blocks; ox < len(ys); ox++ {
 				a, b, c, d := top[2*ox], top[2*ox+1], bot[2*ox], bot[2*ox+1]
 				i1 := i0 + 2*ox + gt(b, a)
 				i2 := i0 + w + 2*ox + gt(d, c)

@@ -33,38 +33,52 @@ func poolWith[T Float](x *Tensor[T], kh, kw, s int) (*MaxPool2D[T], *Tensor[T]) 
 }
 
 func testPoolFast[T Float](t *testing.T) {
-	r := rng.NewNumpy(3)
-	x := New[T](2, 3, 7, 8)
 	finite := poolSpecials[:0:0] // the fast path declines windows with both infinities
 	for _, v := range poolSpecials {
 		if !math.IsInf(v, 0) {
 			finite = append(finite, v)
 		}
 	}
-	for i := range x.Data {
-		if i%5 == 0 {
-			x.Data[i] = T(finite[r.Below(len(finite))])
-		} else {
-			x.Data[i] = T(int(r.Below(5)) - 2)
-		}
-	}
-	for _, g := range [][3]int{{2, 2, 2}, {3, 3, 1}, {2, 3, 2}, {3, 2, 3}} {
-		fast, y := poolWith(x, g[0], g[1], g[2])
-		ref, want := poolWith(x, g[0], g[1], g[2])
-		if !fast.poolFast(0, 6) {
-			t.Fatalf("%T window %v: the fast path declined finite input", x.Data[0], g)
-		}
-		ref.pool(0, 6)
-		for i := range y.Data {
-			if math.Float64bits(float64(y.Data[i])) != math.Float64bits(float64(want.Data[i])) || fast.arg[i] != ref.arg[i] {
-				t.Fatalf("%T window %v, output %d: %v at %d, want %v at %d", x.Data[0], g, i, y.Data[i], fast.arg[i], want.Data[i], ref.arg[i])
+	// Widths from 8 (4 windows a row: no AVX2 block of 8) to 33 (16
+	// windows, two blocks, and a column no window reads).
+	for _, hw := range [][2]int{{7, 8}, {6, 16}, {5, 28}, {4, 33}} {
+		r := rng.NewNumpy(3)
+		x := New[T](2, 3, hw[0], hw[1])
+		for i := range x.Data {
+			if i%5 == 0 {
+				x.Data[i] = T(finite[r.Below(len(finite))])
+			} else {
+				x.Data[i] = T(int(r.Below(5)) - 2)
 			}
 		}
-		x.Data[17] = T(math.NaN())
-		if fast.poolFast(0, 6) {
-			t.Errorf("%T window %v: the fast path accepted a NaN", x.Data[0], g)
+		for _, g := range [][3]int{{2, 2, 2}, {3, 3, 1}, {2, 3, 2}, {3, 2, 3}} {
+			fast, y := poolWith(x, g[0], g[1], g[2])
+			ref, want := poolWith(x, g[0], g[1], g[2])
+			if !fast.poolFast(0, 6) {
+				t.Fatalf("%T %v window %v: the fast path declined finite input", x.Data[0], hw, g)
+			}
+			ref.pool(0, 6)
+			for i := range y.Data {
+				if math.Float64bits(float64(y.Data[i])) != math.Float64bits(float64(want.Data[i])) || fast.arg[i] != ref.arg[i] {
+					t.Fatalf("%T %v window %v, output %d: %v at %d, want %v at %d", x.Data[0], hw, g, i, y.Data[i], fast.arg[i], want.Data[i], ref.arg[i])
+				}
+			}
+			// A NaN in any cell a window reads (the reference's output then
+			// holds it) must make the fast path decline; elsewhere not.
+			for i := range x.Data {
+				old := x.Data[i]
+				x.Data[i] = T(math.NaN())
+				ref.pool(0, 6)
+				read := false
+				for _, v := range want.Data {
+					read = read || v != v
+				}
+				if got := fast.poolFast(0, 6); got == read {
+					t.Fatalf("%T %v window %v: NaN at %d: fast path accepted %v, want %v", x.Data[0], hw, g, i, got, !read)
+				}
+				x.Data[i] = old
+			}
 		}
-		x.Data[17] = 1
 	}
 }
 
