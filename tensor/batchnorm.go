@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"sync"
+	"unsafe"
 )
 
 // The arithmetic of batch normalization over x viewed as [n, c, s]: n
@@ -232,7 +233,13 @@ func (o *channelOp[T]) normalize(f0, f1 int) {
 			x := o.seg(o.x, i, f)
 			y, z := o.seg(o.y, i, f)[:len(x)], o.seg(o.z, i, f)[:len(x)]
 			mean, inv, gamma, beta := o.a[f], o.b[f], o.g[f], o.h[f]
-			for j, v := range x {
+			done := 0
+			if blocks := len(x) / 4; useSIMD && unsafe.Sizeof(T(0)) == 4 && blocks > 0 {
+				bnNormalize32(&as[float32](y)[0], &as[float32](z)[0], &as[float32](x)[0], mean, inv, gamma, beta, blocks)
+				done = 4 * blocks
+			}
+			for j := done; j < len(x); j++ {
+				v := x[j]
 				xh := (float64(v) - mean) * inv
 				z[j] = T(xh)
 				y[j] = T(gamma*xh + beta)
@@ -289,7 +296,13 @@ func (o *channelOp[T]) normGrad(f0, f1 int) {
 			}
 			xh := o.seg(o.z, i, f)[:len(dy)]
 			km, sdy, sdyx := o.a[f]/m, o.b[f], o.g[f]
-			for j, g := range dy {
+			done := 0
+			if blocks := len(dy) / 4; useSIMD && unsafe.Sizeof(T(0)) == 4 && blocks > 0 {
+				bnNormGrad32(&as[float32](dx)[0], &as[float32](dy)[0], &as[float32](xh)[0], km, m, sdy, sdyx, blocks)
+				done = 4 * blocks
+			}
+			for j := done; j < len(dy); j++ {
+				g := dy[j]
 				dx[j] = T(km * (m*float64(g) - sdy - float64(xh[j])*sdyx))
 			}
 		}

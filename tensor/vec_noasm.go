@@ -16,3 +16,11 @@ func spinPause() {}
 func pool2x2f32(y *float32, arg *int, top *float32, w, base, blocks int) int {
 	panic("tensor: no pooling kernel")
 }
+
+func bnNormalize32(y, xhat, x *float32, mean, inv, gamma, beta float64, blocks int) {
+	panic("tensor: no batch-norm kernel")
+}
+
+func bnNormGrad32(dx, dy, xhat *float32, km, m, sdy, sdyx float64, blocks int) {
+	panic("tensor: no batch-norm kernel")
+}
