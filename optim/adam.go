@@ -77,6 +77,10 @@ func (o *Adam[T]) Step(params []*nn.Param[T]) {
 		}
 		w, g, lam := p.Value.Data, p.Grad.Data[:len(p.Value.Data)], o.decay(p)
 		m, v := o.slots[0][i][:len(w)], o.slots[1][i][:len(w)]
+		if lam == 0 && !o.f32 {
+			tensor.AdamUpdate(w, g, m, v, lrt, c1, c2, eps) // the loop's last three lines, fast
+			continue
+		}
 		for j := range w {
 			gj := g[j]
 			if lam != 0 {

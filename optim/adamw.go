@@ -80,11 +80,7 @@ func (o *AdamW[T]) Step(params []*nn.Param[T]) {
 				w[j] *= shrink
 			}
 		}
-		for j, gj := range g {
-			m[j] = b1*m[j] + c1*gj
-			v[j] = b2*v[j] + c2*gj*gj
-			w[j] -= step * (m[j] / (T(math.Sqrt(float64(v[j])))/bc2 + eps))
-		}
+		tensor.AdamWUpdate(w, g, m, v, step, b1, c1, b2, c2, bc2, eps)
 	}
 }
 

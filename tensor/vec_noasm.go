@@ -24,3 +24,11 @@ func bnNormalize32(y, xhat, x *float32, mean, inv, gamma, beta float64, blocks i
 func bnNormGrad32(dx, dy, xhat *float32, km, m, sdy, sdyx float64, blocks int) {
 	panic("tensor: no batch-norm kernel")
 }
+
+func adam32(w, grad, m, v *float32, lr, c1, c2, eps float32, blocks int) {
+	panic("tensor: no Adam kernel")
+}
+
+func adamw32(w, grad, m, v *float32, step, b1, c1, b2, c2, bc2, eps float32, blocks int) {
+	panic("tensor: no Adam kernel")
+}
