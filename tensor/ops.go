@@ -7,14 +7,61 @@ import (
 )
 
 // AddTo sets dst = a + b elementwise and returns dst. All three must have the
-// same shape; dst may be a or b.
+// same shape; dst may be a or b. On CPUs with AVX2 it adds 32 bytes at a
+// time, and from parallelAXPY elements on in chunks on Parallel.
 func AddTo[T Float](dst, a, b *Tensor[T]) *Tensor[T] {
 	mustSame("AddTo", a, b)
 	mustSame("AddTo", dst, a)
-	for i, v := range a.Data {
-		dst.Data[i] = v + b.Data[i]
+	d, x, y := dst.Data[:len(a.Data)], a.Data, b.Data[:len(a.Data)]
+	if len(d) >= parallelAXPY {
+		pool := Of[T](&addPools)
+		c, ok := pool.Get().(*addChunks[T])
+		if !ok {
+			c = new(addChunks[T])
+		}
+		*c = addChunks[T]{d: d, a: x, b: y, chunks: min(len(d)/(parallelAXPY/4), 4)}
+		Parallel(c, c.chunks)
+		*c = addChunks[T]{} // hold no slices
+		pool.Put(c)
+		return dst
 	}
+	add(d, x, y)
 	return dst
+}
+
+var addPools PerType[sync.Pool]
+
+// addChunks is an AddTo cut into chunks of whole 32-byte blocks.
+type addChunks[T Float] struct {
+	d, a, b []T
+	chunks  int
+}
+
+func (c *addChunks[T]) RunChunk(i int) {
+	n := len(c.d)
+	i0, i1 := i*n/c.chunks&^7, (i+1)*n/c.chunks&^7
+	if i == c.chunks-1 {
+		i1 = n
+	}
+	add(c.d[i0:i1], c.a[i0:i1], c.b[i0:i1])
+}
+
+// add sets d = a + b elementwise (equal lengths).
+func add[T Float](d, a, b []T) {
+	a, b = a[:len(d)], b[:len(d)]
+	done := 0
+	if useSIMD && len(d) >= 8 {
+		if unsafe.Sizeof(T(0)) == 4 {
+			done = len(d) &^ 7
+			add32(&as[float32](d)[0], &as[float32](a)[0], &as[float32](b)[0], done/8)
+		} else {
+			done = len(d) &^ 3
+			add64(&as[float64](d)[0], &as[float64](a)[0], &as[float64](b)[0], done/4)
+		}
+	}
+	for i := done; i < len(d); i++ {
+		d[i] = a[i] + b[i]
+	}
 }
 
 // SubTo sets dst = a - b elementwise and returns dst; dst may be a or b.

@@ -26,5 +26,14 @@ func axpy32(y, x *float32, alpha float32, blocks int)
 //go:noescape
 func axpy64(y, x *float64, alpha float64, blocks int)
 
+// The AddTo kernels of vec_amd64.s over blocks of 32 bytes; blocks must
+// be at least 1.
+//
+//go:noescape
+func add32(dst, a, b *float32, blocks int)
+
+//go:noescape
+func add64(dst, a, b *float64, blocks int)
+
 // spinPause is a few PAUSE instructions, for the team's spin loops.
 func spinPause()

@@ -138,3 +138,41 @@ TEXT ·spinPause(SB), NOSPLIT, $0-0
 	PAUSE
 	PAUSE
 	RET
+
+// func add32(dst, a, b *float32, blocks int)
+//
+// dst[i] = a[i] + b[i] over blocks of 32 bytes (dst may be a or b).
+TEXT ·add32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ blocks+24(FP), CX
+add32_loop:
+	VMOVUPS (SI), Y0
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ add32_loop
+	VZEROUPPER
+	RET
+
+// func add64(dst, a, b *float64, blocks int)
+TEXT ·add64(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ blocks+24(FP), CX
+add64_loop:
+	VMOVUPD (SI), Y0
+	VADDPD (DX), Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ add64_loop
+	VZEROUPPER
+	RET

@@ -11,6 +11,9 @@ func reluGrad64(dst, x, dy *float64, blocks int)      { panic("tensor: no ReLU k
 func axpy32(y, x *float32, alpha float32, blocks int) { panic("tensor: no AddScaled kernel") }
 func axpy64(y, x *float64, alpha float64, blocks int) { panic("tensor: no AddScaled kernel") }
 
+func add32(dst, a, b *float32, blocks int) { panic("tensor: no AddTo kernel") }
+func add64(dst, a, b *float64, blocks int) { panic("tensor: no AddTo kernel") }
+
 func spinPause() {}
 
 func pool2x2f32(y *float32, arg *int, top *float32, w, base, blocks int) int {

@@ -68,3 +68,49 @@ func TestAddScaledLongInChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestAddToMatchesDefinition compares AddTo, with the SIMD kernels and
+// without, short and long enough for Parallel (1 and 2 goroutines), with
+// dst apart from and equal to an operand, with a + b bit for bit.
+func TestAddToMatchesDefinition(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		testAddTo[float32](t)
+		testAddTo[float64](t)
+	})
+}
+
+func testAddTo[T Float](t *testing.T) {
+	r := rng.NewNumpy(4)
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 31, 33, parallelAXPY + 3, 100003} {
+			a, b := RandN[T](r, 1, n), RandN[T](r, 1, n)
+			if n > 2 {
+				a.Data[1], b.Data[2] = T(math.NaN()), T(math.Inf(-1))
+			}
+			want := make([]T, n)
+			for i := range want {
+				want[i] = a.Data[i] + b.Data[i]
+			}
+			for alias := range 3 {
+				dst := New[T](n)
+				switch alias {
+				case 1:
+					dst = a.Clone()
+					AddTo(dst, dst, b)
+				case 2:
+					dst = b.Clone()
+					AddTo(dst, a, dst)
+				default:
+					AddTo(dst, a, b)
+				}
+				for i, v := range dst.Data {
+					if math.Float64bits(float64(v)) != math.Float64bits(float64(want[i])) && !(v != v && want[i] != want[i]) {
+						t.Fatalf("%T n=%d procs=%d alias=%d: element %d is %v, want %v", v, n, procs, alias, i, v, want[i])
+					}
+				}
+			}
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
