@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/kiso-go/kiso/tensor"
 )
@@ -173,33 +172,11 @@ func (l *LayerNorm[T]) Forward(x *tensor.Tensor[T], train bool) *tensor.Tensor[T
 		l.inv = make([]float64, rows)
 	}
 	l.inv = l.inv[:rows]
-	gamma := l.Gamma.Value.Data
-	for r := range rows {
-		xr, hr, yr := x.Data[r*f:(r+1)*f], l.xhat.Data[r*f:(r+1)*f], l.y.Data[r*f:(r+1)*f]
-		mean := 0.0
-		for _, v := range xr {
-			mean += float64(v)
-		}
-		mean /= float64(f)
-		variance := 0.0
-		for _, v := range xr {
-			d := float64(v) - mean
-			variance += d * d
-		}
-		variance /= float64(f)
-		inv := 1 / math.Sqrt(variance+l.Eps)
-		l.inv[r] = inv
-		for i, v := range xr {
-			h := (float64(v) - mean) * inv
-			hr[i] = T(h)
-			yr[i] = T(h * float64(gamma[i]))
-		}
-		if l.Beta != nil {
-			for i, b := range l.Beta.Value.Data {
-				yr[i] += b
-			}
-		}
+	var beta []T
+	if l.Beta != nil {
+		beta = l.Beta.Value.Data
 	}
+	tensor.RowNormalize(l.y.Data, l.xhat.Data, x.Data, l.inv, f, l.Gamma.Value.Data, beta, l.Eps)
 	return l.y
 }
 
@@ -223,21 +200,13 @@ func (l *LayerNorm[T]) Backward(dy *tensor.Tensor[T]) *tensor.Tensor[T] {
 	if l.Beta != nil {
 		tensor.SumRowsTo(l.Beta.Grad, dy.Reshape(len(dy.Data)/f, f))
 	}
-	for r, inv := range l.inv {
-		dyr, hr, dxr := dy.Data[r*f:(r+1)*f], l.xhat.Data[r*f:(r+1)*f], l.dx.Data[r*f:(r+1)*f]
-		sumG, sumGH := 0.0, 0.0
+	for r := range l.inv {
+		dyr, hr := dy.Data[r*f:(r+1)*f], l.xhat.Data[r*f:(r+1)*f]
 		for i, d := range dyr {
 			dgamma[i] += float64(d) * float64(hr[i])
-			g := float64(d) * float64(gamma[i])
-			sumG += g
-			sumGH += g * float64(hr[i])
-		}
-		meanG, meanGH := sumG/float64(f), sumGH/float64(f)
-		for i, d := range dyr {
-			g := float64(d) * float64(gamma[i])
-			dxr[i] = T((g - meanG - float64(hr[i])*meanGH) * inv)
 		}
 	}
+	tensor.RowNormGrad(l.dx.Data, dy.Data, l.xhat.Data, l.inv, f, gamma)
 	for i, v := range dgamma {
 		l.Gamma.Grad.Data[i] = T(v)
 	}
