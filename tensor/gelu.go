@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"sync"
 	"unsafe"
 )
 
@@ -26,7 +27,7 @@ func GELU[T Float](dst, x []T, tanh bool) {
 		panic(fmt.Sprintf("tensor: GELU: lengths %d and %d differ", len(dst), len(x)))
 	}
 	if unsafe.Sizeof(T(0)) == 4 {
-		gelu32(as[float32](dst), as[float32](x), tanh)
+		runGELU32(as[float32](dst), as[float32](x), nil, tanh)
 		return
 	}
 	d, s := as[float64](dst), as[float64](x)
@@ -52,7 +53,7 @@ func GELUGrad[T Float](dst, x, dy []T, tanh bool) {
 		panic(fmt.Sprintf("tensor: GELUGrad: lengths %d, %d and %d differ", len(dst), len(x), len(dy)))
 	}
 	if unsafe.Sizeof(T(0)) == 4 {
-		geluGrad32(as[float32](dst), as[float32](x), as[float32](dy), tanh)
+		runGELU32(as[float32](dst), as[float32](x), as[float32](dy), tanh)
 		return
 	}
 	d, s, g := as[float64](dst), as[float64](x), as[float64](dy)
@@ -68,6 +69,52 @@ func GELUGrad[T Float](dst, x, dy []T, tanh bool) {
 		dd := 0.5*(1+math.Erf(f*(math.Sqrt2/2))) + f*geluInvSqrt2Pi*math.Exp(-0.5*f*f)
 		d[i] = g[i] * dd
 	}
+}
+
+// runGELU32 runs gelu32 (dy nil) or geluGrad32 over the whole slices,
+// from parallelChannels elements on in chunks on Parallel whose bounds are
+// multiples of eight: every element goes through the code it would go
+// through in one piece, so the bits are the same.
+func runGELU32(dst, x, dy []float32, tanh bool) {
+	if len(x) < parallelChannels {
+		geluChunk(dst, x, dy, tanh)
+		return
+	}
+	c := geluPool.Get().(*geluChunks)
+	*c = geluChunks{dst: dst, x: x, dy: dy, tanh: tanh, chunks: min(len(x)/(parallelChannels/2), 8)}
+	Parallel(c, c.chunks)
+	*c = geluChunks{} // hold no slices
+	geluPool.Put(c)
+}
+
+func geluChunk(dst, x, dy []float32, tanh bool) {
+	if dy == nil {
+		gelu32(dst, x, tanh)
+	} else {
+		geluGrad32(dst, x, dy, tanh)
+	}
+}
+
+var geluPool = sync.Pool{New: func() any { return new(geluChunks) }}
+
+// geluChunks is a float32 GELU or GELUGrad cut into chunks for Parallel.
+type geluChunks struct {
+	dst, x, dy []float32
+	tanh       bool
+	chunks     int
+}
+
+func (c *geluChunks) RunChunk(i int) {
+	n := len(c.x)
+	i0, i1 := i*n/c.chunks&^7, (i+1)*n/c.chunks&^7
+	if i == c.chunks-1 {
+		i1 = n
+	}
+	var dy []float32
+	if c.dy != nil {
+		dy = c.dy[i0:i1]
+	}
+	geluChunk(c.dst[i0:i1], c.x[i0:i1], dy, c.tanh)
 }
 
 // The constants of GELU's tanh form (Hendrycks and Gimpel, 2016).

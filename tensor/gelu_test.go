@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -156,6 +157,34 @@ func BenchmarkGELU(b *testing.B) {
 		}{{"fwd", false}, {"bwd", true}} {
 			b.Run(form.name+"/"+pass.name+"/float32", func(b *testing.B) { benchGELU[float32](b, form.tanh, pass.grad) })
 			b.Run(form.name+"/"+pass.name+"/float64", func(b *testing.B) { benchGELU[float64](b, form.tanh, pass.grad) })
+		}
+	}
+}
+
+// TestGELULongInChunks checks that float32 GELU and GELUGrad give the same
+// bits in chunks on two goroutines as in one piece on one.
+func TestGELULongInChunks(t *testing.T) {
+	r := rng.NewNumpy(8)
+	n := 3*parallelChannels + 5
+	x, dy := RandN[float32](r, 3, n).Data, RandN[float32](r, 1, n).Data
+	for _, tanh := range []bool{false, true} {
+		var y, g [2][]float32
+		for k, procs := range []int{1, 2} {
+			old := runtime.GOMAXPROCS(procs)
+			y[k], g[k] = make([]float32, n), make([]float32, n)
+			if procs == 1 {
+				geluChunk(y[k], x, nil, tanh) // one piece
+				geluChunk(g[k], x, dy, tanh)
+			} else {
+				GELU(y[k], x, tanh)
+				GELUGrad(g[k], x, dy, tanh)
+			}
+			runtime.GOMAXPROCS(old)
+		}
+		for i := range x {
+			if math.Float32bits(y[0][i]) != math.Float32bits(y[1][i]) || math.Float32bits(g[0][i]) != math.Float32bits(g[1][i]) {
+				t.Fatalf("tanh %v: element %d: %v %v in chunks, %v %v in one piece", tanh, i, y[1][i], g[1][i], y[0][i], g[0][i])
+			}
 		}
 	}
 }
