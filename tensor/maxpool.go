@@ -171,9 +171,9 @@ func poolKeys[U uint32 | uint64, T Float](m *MaxPool2D[T], x, y []U, p0, p1 int)
 func pool2x2[T Float](x []T, arg []int, y []T, p0, p1, h, w, oh, ow int) bool {
 	y, arg = y[:p1*oh*ow], arg[:p1*oh*ow]
 	nan := false
-	blocks := 0 // of eight windows a row, for the AVX2 kernel
+	blocks, quad := 0, false // blocks of eight windows a row and one of four, for the AVX2 kernels
 	if useSIMD && unsafe.Sizeof(T(0)) == 4 && len(x) < 1<<31 {
-		blocks = ow / 8
+		blocks, quad = ow/8, ow%8 >= 4
 	}
 	o := p0 * oh * ow
 	for plane := p0; plane < p1; plane++ {
@@ -184,7 +184,14 @@ func pool2x2[T Float](x []T, arg []int, y []T, p0, p1, h, w, oh, ow int) bool {
 			if blocks > 0 && pool2x2f32(&as[float32](ys)[0], &args[0], &as[float32](top)[0], w, i0, blocks) != 0 {
 				nan = true
 			}
-			for ox := 8 * blocks; ox < len(ys); ox++ {
+			done := 8 * blocks
+			if quad {
+				if pool2x2f32x4(&as[float32](ys[done:])[0], &args[done], &as[float32](top[2*done:])[0], w, i0+2*done) != 0 {
+					nan = true
+				}
+				done += 4
+			}
+			for ox := done; ox < len(ys); ox++ {
 				a, b, c, d := top[2*ox], top[2*ox+1], bot[2*ox], bot[2*ox+1]
 				i1 := i0 + 2*ox + gt(b, a)
 				i2 := i0 + w + 2*ox + gt(d, c)

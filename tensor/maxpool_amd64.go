@@ -12,3 +12,8 @@ package tensor
 //
 //go:noescape
 func pool2x2f32(y *float32, arg *int, top *float32, w, base, blocks int) int
+
+// pool2x2f32x4 is pool2x2f32 for one block of four windows.
+//
+//go:noescape
+func pool2x2f32x4(y *float32, arg *int, top *float32, w, base int) int

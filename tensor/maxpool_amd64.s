@@ -85,3 +85,54 @@ pool2x2f32_loop:
 	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET
+
+// The columns of four windows' first cells, for pool2x2f32x4 (SHUFPS
+// within one 128-bit register keeps window order).
+DATA pool2x2off4<>+0(SB)/4, $0
+DATA pool2x2off4<>+4(SB)/4, $2
+DATA pool2x2off4<>+8(SB)/4, $4
+DATA pool2x2off4<>+12(SB)/4, $6
+GLOBL pool2x2off4<>(SB), RODATA|NOPTR, $16
+
+// func pool2x2f32x4(y *float32, arg *int, top *float32, w, base int) int
+// pool2x2f32's block for four windows, in 128-bit registers.
+TEXT ·pool2x2f32x4(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ arg+8(FP), R8
+	MOVQ top+16(FP), SI
+	MOVQ w+24(FP), DX
+	MOVQ base+32(FP), AX
+	VMOVD AX, X0
+	VPBROADCASTD X0, X14
+	VPADDD pool2x2off4<>(SB), X14, X14
+	VMOVD DX, X0
+	VPBROADCASTD X0, X13
+	SHLQ $2, DX
+	VMOVUPS (SI), X0
+	VMOVUPS 16(SI), X1
+	VMOVUPS (SI)(DX*1), X2
+	VMOVUPS 16(SI)(DX*1), X3
+	VSHUFPS $0x88, X1, X0, X4 // a
+	VSHUFPS $0xDD, X1, X0, X5 // b
+	VSHUFPS $0x88, X3, X2, X6 // c
+	VSHUFPS $0xDD, X3, X2, X7 // d
+	VCMPPS $0x03, X5, X4, X8
+	VCMPPS $0x03, X7, X6, X12
+	VORPS X8, X12, X12
+	VCMPPS $0x1E, X4, X5, X8 // b > a
+	VCMPPS $0x1E, X6, X7, X9 // d > c
+	VMAXPS X4, X5, X4        // ab
+	VMAXPS X6, X7, X6        // cd
+	VCMPPS $0x1E, X4, X6, X10 // cd > ab
+	VMAXPS X4, X6, X0         // y
+	VPSUBD X8, X14, X1
+	VPADDD X13, X14, X2
+	VPSUBD X9, X2, X2
+	VBLENDVPS X10, X2, X1, X1
+	VMOVUPS X0, (DI)
+	VPMOVSXDQ X1, Y2
+	VMOVDQU Y2, (R8)
+	VMOVMSKPS X12, AX
+	MOVQ AX, ret+40(FP)
+	VZEROUPPER
+	RET

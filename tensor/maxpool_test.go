@@ -39,9 +39,11 @@ func testPoolFast[T Float](t *testing.T) {
 			finite = append(finite, v)
 		}
 	}
-	// Widths from 8 (4 windows a row: no AVX2 block of 8) to 33 (16
-	// windows, two blocks, and a column no window reads).
-	for _, hw := range [][2]int{{7, 8}, {6, 16}, {5, 28}, {4, 33}} {
+	// Widths from 8 (4 windows a row: one AVX2 block of four) to 33 (16
+	// windows, two blocks of eight, and a column no window reads), 24 and
+	// 14 (blocks of eight and four, and a scalar tail), 9 (four windows and
+	// a column no window reads).
+	for _, hw := range [][2]int{{7, 8}, {6, 16}, {5, 28}, {4, 33}, {3, 24}, {4, 14}, {3, 9}} {
 		r := rng.NewNumpy(3)
 		x := New[T](2, 3, hw[0], hw[1])
 		for i := range x.Data {

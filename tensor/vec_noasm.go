@@ -35,3 +35,7 @@ func adam32(w, grad, m, v *float32, lr, c1, c2, eps float32, blocks int) {
 func adamw32(w, grad, m, v *float32, step, b1, c1, b2, c2, bc2, eps float32, blocks int) {
 	panic("tensor: no Adam kernel")
 }
+
+func pool2x2f32x4(y *float32, arg *int, top *float32, w, base int) int {
+	panic("tensor: no pooling kernel")
+}
