@@ -166,10 +166,7 @@ func (h *convHalf[T]) forward(c *Conv2D[T], lo, hi int) {
 		// The bias first, then the product added to it: one pass over the
 		// output fewer than clearing it for the product.
 		for f, b := range c.b.Data {
-			row := h.img.Data[f*p : (f+1)*p]
-			for j := range row {
-				row[j] = b
-			}
+			fill(h.img.Data[f*p:(f+1)*p], b)
 		}
 		Gemm(false, false, 1, h.w, h.col, 1, h.img)
 	}
@@ -249,10 +246,7 @@ func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
 			clear(h.yw)
 		} else {
 			for f, b := range c.b.Data {
-				row := h.yw[f*nw : (f+1)*nw]
-				for j := range row {
-					row[j] = b
-				}
+				fill(h.yw[f*nw:(f+1)*nw], b)
 			}
 		}
 		gemmOffB(out, nw, c.fanIn(), c.w.Data, c.fanIn(), h.xp, h.off, h.yw, nw)

@@ -191,3 +191,21 @@ func BenchmarkMatMul100x784x50(b *testing.B) {
 		MatMulTo(y, x, w, false, false)
 	}
 }
+
+// TestFillEveryLength checks Fill's doubling copies on every length up to
+// 70, with a value whose bits a zeroing or a partial copy would change.
+func TestFillEveryLength(t *testing.T) {
+	v := float32(math.Copysign(0, -1))
+	for n := 0; n <= 70; n++ {
+		x := New[float32](n)
+		for i := range x.Data {
+			x.Data[i] = float32(i + 1)
+		}
+		x.Fill(v)
+		for i, got := range x.Data {
+			if math.Float32bits(got) != math.Float32bits(v) {
+				t.Fatalf("n=%d: element %d is %v, want -0", n, i, got)
+			}
+		}
+	}
+}
