@@ -83,7 +83,7 @@ func testAddTo[T Float](t *testing.T) {
 	r := rng.NewNumpy(4)
 	for _, procs := range []int{1, 2} {
 		old := runtime.GOMAXPROCS(procs)
-		for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 31, 33, parallelAXPY + 3, 100003} {
+		for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 31, 33, parallelAXPY + 3} {
 			a, b := RandN[T](r, 1, n), RandN[T](r, 1, n)
 			if n > 2 {
 				a.Data[1], b.Data[2] = T(math.NaN()), T(math.Inf(-1))
