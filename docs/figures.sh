@@ -122,6 +122,7 @@ if [ "$deep" = 1 ]; then
   seeds fashion-bncnn3-light-cosine --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine
   seeds fashion-bncnn3-light-cosine-aug --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine --augment flip,shift=2
   seeds fashion-bncnn3-light-cosine-flip20 --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 20 --lr-schedule cosine --augment flip
+  seeds fashion-bncnn3-densedrop-cosine --data fashion-mnist --model docs/fashion/bncnn3-densedrop.json --epochs 15 --lr-schedule cosine
 else
   echo "fashion-bncnn3: skipped (--deep runs it: 12 epochs x 3 seeds)"
 fi
