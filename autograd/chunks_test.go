@@ -11,15 +11,18 @@ import (
 
 // TestSigmoidChunksSameBits: Sigmoid and its backward on a hidden layer's
 // batch (100×1000, cut into chunks on tensor.Parallel) give, with
-// GOMAXPROCS 1 and 2, the bits of the one-loop formulas.
+// GOMAXPROCS 1 and 2, the bits of the one-loop formulas (float32's
+// sigmoid is tensor.Sigmoid's, 1/(1 + Exp32(-x))).
 func TestSigmoidChunksSameBits(t *testing.T) {
 	r := rng.NewNumpy(0)
 	x := tensor.RandN[float32](r, 3, 100, 1000)
 	gy := tensor.RandN[float32](r, 1, 100, 1000)
 	want, wantG := make([]float32, x.Len()), make([]float32, x.Len())
 	for i, v := range x.Data {
-		s := float32(math.Tanh(float64(v*0.5)))*0.5 + 0.5
-		want[i], wantG[i] = s, gy.Data[i]*s*(1-s)
+		want[i] = 1 / (1 + tensor.Exp32(-v))
+	}
+	for i, s := range want {
+		wantG[i] = gy.Data[i] * s * (1 - s)
 	}
 	for _, procs := range []int{1, 2} {
 		func() {
