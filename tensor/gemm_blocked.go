@@ -139,9 +139,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 	p.tiles = tiles
 	p.direct = kern.runS != nil && directOK
 	p.inPlaceA = p.direct && alpha == 1 // alpha scales op(a) as it is packed
-	// Rows of b far apart (from 2 KB, as a 512-wide float32 matrix's)
-	// share cache sets when read in place down a panel: those are packed.
-	p.inPlaceB = p.direct && !transB && ldb*int(unsafe.Sizeof(alpha)) <= inPlaceBMax && bOff == nil
+	p.inPlaceB = p.direct && !transB && inPlaceBOK(ldb*int(unsafe.Sizeof(alpha))) && bOff == nil
 	p.kcMax = balanced(k, blockKC)
 	var shared *packBuf
 	if p.chunks > 1 && p.rows {
@@ -376,9 +374,32 @@ func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over 
 }
 
 // inPlaceBMax is the largest distance in bytes between rows of op(b) that
-// gemmBlocked reads in place (a 256-wide float32 matrix's); measured on
-// Zen 4, packing is as fast from 256 columns on and faster from 512.
+// gemmBlocked reads in place whatever it is (a 256-wide float32 matrix's;
+// see inPlaceBOK for farther ones). Measured on Zen 4, packing was as fast
+// from 256 columns on and faster from 512, whose rows share cache sets.
 const inPlaceBMax = 1024
+
+// inPlaceBOK reports whether gemmBlocked reads op(b) in place when its
+// rows are stride bytes apart. A panel is nr elements of some hundreds of
+// rows; in a level-1 cache of 64 sets of 64-byte lines (4 KiB a way, as
+// in Zen's and Intel's 32 or 48 KiB caches) row q lands at q·stride mod
+// 4096, so rows whose distance has a large power-of-two factor share a
+// few sets and evict one another: 2 KiB (a 512-wide float32 matrix) puts
+// every row in one of two. Those are packed. Rows up to inPlaceBMax apart
+// are read in place, and so are farther rows that land on every set
+// (gcd(stride, 4096) ≤ 64): DeZero's 1000-wide W (4000 bytes, the rows 96
+// bytes apart mod 4096) is read where it lies instead of being copied at
+// every step.
+func inPlaceBOK(stride int) bool {
+	if stride <= inPlaceBMax {
+		return true
+	}
+	g, r := stride, 4096
+	for r != 0 {
+		g, r = r, g%r
+	}
+	return g <= 64
+}
 
 // directOK lets gemmBlocked read operands in place (kernel.runS); tests
 // clear it to check that packing gives the same bits.

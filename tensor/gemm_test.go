@@ -212,7 +212,7 @@ func TestGemmInPlaceMatchesPacked(t *testing.T) {
 	}
 	// The MNIST shapes, and edge panels of one and two columns over whole
 	// blocks of rows (kernel.edgeT), in every layout.
-	for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {97, 130, 300}, {192, 17, 33}, {300, 33, 7}, {96, 2, 300}} {
+	for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {97, 130, 300}, {192, 17, 33}, {300, 33, 7}, {96, 2, 300}, {100, 1000, 200}} {
 		for i := range 4 {
 			shapes = append(shapes, shape{sz[0], sz[1], sz[2], i%2 == 1, i/2 == 1})
 		}
@@ -242,6 +242,23 @@ func TestGemmInPlaceMatchesPacked(t *testing.T) {
 			if math.Float32bits(got[0].Data[e]) != math.Float32bits(got[1].Data[e]) {
 				t.Fatalf("%dx%dx%d transA=%v transB=%v: element %d is %v in place, %v packed", m, n, k, ta, tb, e, got[0].Data[e], got[1].Data[e])
 			}
+		}
+	}
+}
+
+func TestInPlaceBOK(t *testing.T) {
+	// Rows up to 1 KiB apart, or farther apart on every cache set, are read
+	// in place; rows whose distance is a multiple of 128 bytes past 1 KiB
+	// are packed.
+	for _, tt := range []struct {
+		stride int
+		want   bool
+	}{
+		{4, true}, {1024, true}, {1028, true}, {4000, true}, {3136, true}, {8 * 1000, true}, {4 * 1001, true},
+		{1152, false}, {1536, false}, {2048, false}, {4096, false}, {4 * 3072, false},
+	} {
+		if got := inPlaceBOK(tt.stride); got != tt.want {
+			t.Errorf("inPlaceBOK(%d) = %v, want %v", tt.stride, got, tt.want)
 		}
 	}
 }
