@@ -81,10 +81,7 @@ func runAdam[T Float](op *adamOp[T]) {
 // RunChunk updates chunk i's elements.
 func (o *adamOp[T]) RunChunk(i int) {
 	n := len(o.w)
-	i0, i1 := i*n/o.chunks&^7, (i+1)*n/o.chunks&^7
-	if i == o.chunks-1 {
-		i1 = n
-	}
+	i0, i1 := blocks8(i, n, o.chunks)
 	o.run(i0, i1)
 }
 

@@ -106,10 +106,7 @@ type geluChunks struct {
 
 func (c *geluChunks) RunChunk(i int) {
 	n := len(c.x)
-	i0, i1 := i*n/c.chunks&^7, (i+1)*n/c.chunks&^7
-	if i == c.chunks-1 {
-		i1 = n
-	}
+	i0, i1 := blocks8(i, n, c.chunks)
 	var dy []float32
 	if c.dy != nil {
 		dy = c.dy[i0:i1]

@@ -39,10 +39,7 @@ type addChunks[T Float] struct {
 
 func (c *addChunks[T]) RunChunk(i int) {
 	n := len(c.d)
-	i0, i1 := i*n/c.chunks&^7, (i+1)*n/c.chunks&^7
-	if i == c.chunks-1 {
-		i1 = n
-	}
+	i0, i1 := blocks8(i, n, c.chunks)
 	add(c.d[i0:i1], c.a[i0:i1], c.b[i0:i1])
 }
 
@@ -139,10 +136,7 @@ type axpyChunks[E float32 | float64] struct {
 
 func (a *axpyChunks[E]) RunChunk(i int) {
 	n := len(a.y)
-	i0, i1 := i*n/a.chunks&^7, (i+1)*n/a.chunks&^7
-	if i == a.chunks-1 {
-		i1 = n
-	}
+	i0, i1 := blocks8(i, n, a.chunks)
 	addScaled(a.y[i0:i1], a.alpha, a.x[i0:i1])
 }
 

@@ -304,3 +304,15 @@ func teamHelpers(n int) []*helper {
 	}
 	return team.helpers[:n]
 }
+
+// blocks8 returns the bounds [i0, i1) of chunk i of n elements cut into
+// chunks pieces on Parallel: multiples of eight (whole 32-byte float32
+// blocks, so that each element goes through the code it would go through
+// in one piece) but for the last chunk's end, n.
+func blocks8(i, n, chunks int) (i0, i1 int) {
+	i0, i1 = i*n/chunks&^7, (i+1)*n/chunks&^7
+	if i == chunks-1 {
+		i1 = n
+	}
+	return i0, i1
+}

@@ -205,3 +205,23 @@ func TestParallelPanicsOnTheCaller(t *testing.T) {
 		}
 	}
 }
+
+func TestBlocks8(t *testing.T) {
+	// The chunks cover [0, n) in order, without gaps or overlaps, each
+	// starting at a multiple of eight, and only the last ending off one.
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 100, 1000, 32769} {
+		for chunks := 1; chunks <= 8; chunks++ {
+			end := 0
+			for i := range chunks {
+				i0, i1 := blocks8(i, n, chunks)
+				if i0 != end || i1 < i0 || i0%8 != 0 || (i < chunks-1 && i1%8 != 0) {
+					t.Fatalf("n=%d chunks=%d: chunk %d is [%d, %d) after %d", n, chunks, i, i0, i1, end)
+				}
+				end = i1
+			}
+			if end != n {
+				t.Fatalf("n=%d chunks=%d: the chunks end at %d", n, chunks, end)
+			}
+		}
+	}
+}
