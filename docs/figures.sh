@@ -11,7 +11,7 @@
 #                              seq2seq runs and simple LSTM language model
 #                              (hours on 2 cores)
 #   docs/figures.sh --deep     also DeepConvNet, 20 epochs x 3 seeds, the
-#                              wider Fashion-MNIST CNN and an epoch of the
+#                              wider Fashion-MNIST CNNs and an epoch of the
 #                              better LSTM language model (longer still)
 #
 # Figures (PNG) are written under $OUT (default: a new temporary folder),
@@ -110,7 +110,7 @@ else
 fi
 
 echo
-echo "== Fashion-MNIST (README: Beyond MNIST)"
+echo "== Fashion-MNIST (README: Beyond MNIST; docs/fashion.md)"
 run data fashion-mnist --quiet > /dev/null
 seeds fashion-simplecnn --data fashion-mnist --model simplecnn --epochs 20
 seeds fashion-simplecnn-cosine --data fashion-mnist --model simplecnn --epochs 20 --lr-schedule cosine
@@ -123,6 +123,8 @@ if [ "$deep" = 1 ]; then
   seeds fashion-bncnn3-light-cosine-aug --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine --augment flip,shift=2
   seeds fashion-bncnn3-light-cosine-flip20 --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 20 --lr-schedule cosine --augment flip
   seeds fashion-bncnn3-densedrop-cosine --data fashion-mnist --model docs/fashion/bncnn3-densedrop.json --epochs 15 --lr-schedule cosine
+  seeds fashion-bncnn4-cosine --data fashion-mnist --model docs/fashion/bncnn4.json --epochs 15 --lr-schedule cosine
+  seeds fashion-bncnn3-light-momentum --data fashion-mnist --model docs/fashion/bncnn3-light.json --epochs 15 --lr-schedule cosine --optimizer momentum --lr 0.05 --weight-decay 5e-4
 else
   echo "fashion-bncnn3: skipped (--deep runs it: 12 epochs x 3 seeds)"
 fi

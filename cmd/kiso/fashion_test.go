@@ -59,3 +59,23 @@ func TestFashionMNISTCommands(t *testing.T) {
 		t.Fatalf("train simplecnn on fashion-mnist: %s", errs)
 	}
 }
+
+// The architecture files the README and docs/fashion.md train
+// (docs/fashion/*.json) are ones kiso train --model reads, and each maps
+// a 28x28 image to ten classes.
+func TestDocsArchitectures(t *testing.T) {
+	files, err := filepath.Glob("../../docs/fashion/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no architecture files under docs/fashion: %v", err)
+	}
+	for _, f := range files {
+		spec, file, err := readModelSpec(f)
+		if err != nil || !file {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out, err := spec.Validate(spec.Input)
+		if err != nil || len(spec.Input) != 3 || spec.Input[1] != 28 || len(out) != 1 || out[0] != 10 {
+			t.Errorf("%s: input %v, output %v, %v; want [1 28 28] to [10]", f, spec.Input, out, err)
+		}
+	}
+}
