@@ -247,18 +247,19 @@ func TestGemmInPlaceMatchesPacked(t *testing.T) {
 }
 
 func TestInPlaceBOK(t *testing.T) {
-	// Rows up to 1 KiB apart, or farther apart on every cache set, are read
-	// in place; rows whose distance is a multiple of 128 bytes past 1 KiB
-	// are packed.
+	// Rows up to 1 KiB apart are read in place; farther rows on every
+	// cache set too, under at most 256 rows of op(a); rows whose distance
+	// is a multiple of 128 bytes past 1 KiB are packed.
 	for _, tt := range []struct {
-		stride int
-		want   bool
+		stride, m int
+		want      bool
 	}{
-		{4, true}, {1024, true}, {1028, true}, {4000, true}, {3136, true}, {8 * 1000, true}, {4 * 1001, true},
-		{1152, false}, {1536, false}, {2048, false}, {4096, false}, {4 * 3072, false},
+		{4, 1000, true}, {1024, 1000, true}, {1028, 100, true}, {4000, 100, true}, {3136, 16, true}, {8 * 1000, 256, true}, {4 * 1001, 1, true},
+		{1028, 257, false}, {4000, 784, false},
+		{1152, 100, false}, {1536, 1, false}, {2048, 100, false}, {4096, 20, false}, {4 * 3072, 1, false},
 	} {
-		if got := inPlaceBOK(tt.stride); got != tt.want {
-			t.Errorf("inPlaceBOK(%d) = %v, want %v", tt.stride, got, tt.want)
+		if got := inPlaceBOK(tt.stride, tt.m); got != tt.want {
+			t.Errorf("inPlaceBOK(%d, %d) = %v, want %v", tt.stride, tt.m, got, tt.want)
 		}
 	}
 }
