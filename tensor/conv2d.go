@@ -13,15 +13,18 @@ import (
 // keeps working memory between calls and is not safe for concurrent use.
 //
 // Each image is unrolled with im2col into columns [in·kh·kw, oh·ow] and
-// multiplied by w viewed as [out, in·kh·kw] (the forward pass at stride 1
-// from four input channels reads the windows in a zero-padded copy of the
-// image instead, with the same bits: see forwardImplicit); Backward runs the same
+// multiplied by w viewed as [out, in·kh·kw]; Backward runs the same
 // products transposed and folds the columns back with col2im, rebuilding
 // the columns rather than keeping them for the whole batch (a cheap copy
-// traded for memory). Each pass splits the batch into two halves, images
-// [0, n/2) and [n/2, n), which run on two goroutines when the pass is
-// large; dw and db are the sums of the halves' sums, added in that order,
-// so the bits do not depend on GOMAXPROCS.
+// traded for memory). At stride 1 the passes read the windows in place,
+// in a zero-padded copy of the image, instead of unrolling them: the
+// forward pass from four input channels, with the same bits
+// (forwardImplicit); dw (dwImplicit); and dx as the convolution of dy
+// with the flipped filters, from four output channels (dxImplicit). Each
+// pass splits the batch into two halves, images [0, n/2) and [n/2, n),
+// which run on two goroutines when the pass is large; dw and db are the
+// sums of the halves' sums, added in that order, so the bits do not
+// depend on GOMAXPROCS.
 type Conv2D[T Float] struct {
 	Stride, Pad int
 
@@ -32,7 +35,21 @@ type Conv2D[T Float] struct {
 	x, y, w, b, dx, dy *Tensor[T]
 	bwd                bool // the pass passRange runs
 	kh, kw, oh, ow     int
+
+	// The filters of the implicit passes, as matrices of whole tiles of
+	// rows (see padRows): w [out, in·kh·kw] for forwardImplicit, and
+	// flipped and transposed, [in, out·kh·kw], for dxImplicit.
+	wpad, wf []T
 }
+
+// tileRows is the number of rows of the SIMD micro-kernels' tiles (mr).
+// The implicit passes multiply matrices of whole tiles of rows, zero rows
+// added, whose products' extra rows are dropped: as fast as the edge tile
+// they replace, without its copies and the packing of its rows.
+const tileRows = 6
+
+// padRows returns m rounded up to whole tiles of rows.
+func padRows(m int) int { return roundUp(m, tileRows) }
 
 // convParallelMin is the number of multiply-adds of a Conv2D pass from
 // which its two halves run on two goroutines.
@@ -75,6 +92,9 @@ func (c *Conv2D[T]) Forward(y, x, w, b *Tensor[T]) {
 		panic(fmt.Sprintf("tensor: Conv2D Forward: bias %v for %d filters", b.Shape(), w.Dim(0)))
 	}
 	c.x, c.y, c.w, c.b = x, y, w, b
+	if c.implicit() {
+		c.padFilters()
+	}
 	c.run(false)
 	c.x, c.y, c.w, c.b = nil, nil, nil, nil // hold no tensor
 }
@@ -90,14 +110,27 @@ func (c *Conv2D[T]) Backward(dx, dw, db, x, w, dy *Tensor[T]) {
 		panic(fmt.Sprintf("tensor: Conv2D Backward: gradients do not fit input %v and filters %v", x.Shape(), w.Shape()))
 	}
 	c.x, c.w, c.dx, c.dy = x, w, dx, dy
+	if dx != nil && c.implicitDx() {
+		c.flipFilters()
+	}
 	c.run(true)
-	c.x, c.w, c.dx, c.dy = nil, nil, nil, nil
 	// The halves' sums, added in a fixed order.
 	d := dw.Data
-	copy(d, c.half[0].dw.Data)
-	for j, v := range c.half[1].dw.Data {
-		d[j] += v
+	if c.implicitDw() { // the halves hold dwᵀ, with padRows(k) rows
+		out, k := w.Dim(0), c.fanIn()
+		d0, d1 := c.half[0].dw.Data, c.half[1].dw.Data
+		for q := range k {
+			for f := range out {
+				d[f*k+q] = d0[q*out+f] + d1[q*out+f]
+			}
+		}
+	} else {
+		copy(d, c.half[0].dw.Data)
+		for j, v := range c.half[1].dw.Data {
+			d[j] += v
+		}
 	}
+	c.x, c.w, c.dx, c.dy = nil, nil, nil, nil
 	if db != nil {
 		for f := range db.Data {
 			db.Data[f] = c.half[0].db[f] + c.half[1].db[f]
@@ -139,6 +172,9 @@ type convHalf[T Float] struct {
 	w, img    *Tensor[T] // views: w as a matrix, one image's output or gradient
 	xp, yw    []T        // forwardImplicit's padded frame and wide output
 	off       []int      // forwardImplicit's offsets of the windows' rows
+	dyp, dxw  []T        // dxImplicit's padded gradient frame and wide dx
+	dyw       []T        // dwImplicit's wide output gradient
+	offd      []int      // dxImplicit's offsets of the windows' rows
 }
 
 func (h *convHalf[T]) prepare(c *Conv2D[T]) {
@@ -201,31 +237,65 @@ var implicitOK = true
 // are the run xp[ch][oy+i][j : j+ow]: across all output rows, the column
 // row (ch, i, j) of im2colImage is the frame read from offset
 // ch·plane + i·wp + j in rows of wp cells, of which the first ow count.
-// gemmOffB multiplies the filters by those rows, packed straight from the
-// frame, into a wide output [out, oh·wp] (the bias first, as forward
-// does), whose first ow cells of each row are the output's: the same
-// operations on every output cell as forward's, so the same bits, with
-// wp-ow wasted columns in each row instead of writing the columns.
+// gemmOffB multiplies the filters (c.wpad, zero rows added) by those rows,
+// read straight from the frame, into a wide output [padRows(out), oh·wp]
+// (the bias first, as forward does), whose first ow cells of each of the
+// first out rows are the output's: the same operations on every output
+// cell as forward's, so the same bits, with wp-ow wasted columns in each
+// row instead of writing the columns.
 func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
-	x, y := c.x, c.y
-	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), y.Dim(1)
-	pad, kh, kw, oh, ow := c.Pad, c.kh, c.kw, c.oh, c.ow
+	y := c.y
+	out := y.Dim(1)
+	oh, ow := c.oh, c.ow
+	wp := c.x.Dim(3) + 2*c.Pad
+	nw := oh * wp
+	h.frame(c)
+	m := padRows(out)
+	if cap(h.yw) < m*nw {
+		h.yw = make([]T, m*nw)
+	}
+	h.yw = h.yw[:m*nw]
+	k := c.fanIn()
+	for img := lo; img < hi; img++ {
+		h.fill(c, img)
+		if c.b == nil {
+			clear(h.yw)
+		} else {
+			for f, b := range c.b.Data {
+				fill(h.yw[f*nw:(f+1)*nw], b)
+			}
+			clear(h.yw[out*nw:])
+		}
+		gemmOffB(m, nw, k, c.wpad, k, h.xp, h.off[:k], h.yw, nw)
+		dst := y.Data[img*out*oh*ow : (img+1)*out*oh*ow]
+		for f := range out {
+			for oy := range oh {
+				copy(dst[(f*oh+oy)*ow:][:ow], h.yw[f*nw+oy*wp:][:ow])
+			}
+		}
+	}
+}
+
+// frame sizes the padded frame xp [in, ih+2·pad, wp] (wp = iw+2·pad, and
+// kw-1 zeros after it) and clears it, and sets off to the offsets of the
+// columns' rows (ch, i, j) in it: ch·plane + i·wp + j.
+func (h *convHalf[T]) frame(c *Conv2D[T]) {
+	in, ih, iw := c.x.Dim(1), c.x.Dim(2), c.x.Dim(3)
+	pad, kh, kw := c.Pad, c.kh, c.kw
 	hp, wp := ih+2*pad, iw+2*pad
-	plane, nw := hp*wp, oh*wp
+	plane := hp * wp
 	if n := in*plane + kw - 1; cap(h.xp) < n {
 		h.xp = make([]T, n)
 	} else {
 		h.xp = h.xp[:n]
 	}
 	clear(h.xp) // the frame's border stays zero; the inside is overwritten
-	if cap(h.yw) < out*nw {
-		h.yw = make([]T, out*nw)
-	}
-	h.yw = h.yw[:out*nw]
-	if k := c.fanIn(); cap(h.off) < k {
+	k := padRows(c.fanIn())
+	if cap(h.off) < k {
 		h.off = make([]int, k)
 	}
-	h.off = h.off[:c.fanIn()]
+	h.off = h.off[:k]
+	clear(h.off) // the rows past the columns' read the frame from its start
 	q := 0
 	for ch := range in {
 		for i := range kh {
@@ -235,26 +305,31 @@ func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
 			}
 		}
 	}
-	for img := lo; img < hi; img++ {
-		src := x.Data[img*in*ih*iw : (img+1)*in*ih*iw]
-		for ch := range in {
-			for r := range ih {
-				copy(h.xp[ch*plane+(r+pad)*wp+pad:][:iw], src[(ch*ih+r)*iw:][:iw])
-			}
-		}
-		if c.b == nil {
-			clear(h.yw)
-		} else {
-			for f, b := range c.b.Data {
-				fill(h.yw[f*nw:(f+1)*nw], b)
-			}
-		}
-		gemmOffB(out, nw, c.fanIn(), c.w.Data, c.fanIn(), h.xp, h.off, h.yw, nw)
-		dst := y.Data[img*out*oh*ow : (img+1)*out*oh*ow]
-		for f := range out {
-			for oy := range oh {
-				copy(dst[(f*oh+oy)*ow:][:ow], h.yw[f*nw+oy*wp:][:ow])
-			}
+}
+
+// padFilters sets c.wpad to the filters as a matrix [padRows(out),
+// in·kh·kw], the rows past out zero.
+func (c *Conv2D[T]) padFilters() {
+	out, k := c.w.Dim(0), c.fanIn()
+	n := padRows(out) * k
+	if cap(c.wpad) < n {
+		c.wpad = make([]T, n)
+	}
+	c.wpad = c.wpad[:n]
+	copy(c.wpad, c.w.Data)
+	clear(c.wpad[out*k:])
+}
+
+// fill copies image img of c.x into the inside of the padded frame.
+func (h *convHalf[T]) fill(c *Conv2D[T], img int) {
+	in, ih, iw := c.x.Dim(1), c.x.Dim(2), c.x.Dim(3)
+	pad := c.Pad
+	wp := iw + 2*pad
+	plane := (ih + 2*pad) * wp
+	src := c.x.Data[img*in*ih*iw : (img+1)*in*ih*iw]
+	for ch := range in {
+		for r := range ih {
+			copy(h.xp[ch*plane+(r+pad)*wp+pad:][:iw], src[(ch*ih+r)*iw:][:iw])
 		}
 	}
 }
@@ -265,7 +340,13 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 	x, dy := c.x, c.dy
 	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), dy.Dim(1)
 	k, p := c.fanIn(), c.oh*c.ow
-	h.dw = Reuse(h.dw, out, k)
+	implicitDw := c.implicitDw()
+	if implicitDw {
+		h.dw = Reuse(h.dw, padRows(k), out) // dwᵀ, rows past k dropped
+		h.prepareDw(c)
+	} else {
+		h.dw = Reuse(h.dw, out, k)
+	}
 	if len(h.db) != out {
 		h.db = make([]T, out)
 	}
@@ -273,24 +354,182 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 		h.dw.Zero()
 	}
 	clear(h.db)
-	if c.dx != nil {
+	implicitDx := c.dx != nil && c.implicitDx()
+	if implicitDx {
+		h.prepareDx(c)
+	} else if c.dx != nil {
 		h.dcol = Reuse(h.dcol, k, p)
 	}
 	for i := lo; i < hi; i++ {
 		size := in * ih * iw
-		im2colImage(h.col.Data, x.Data[i*size:], in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
 		h.img = viewMatrix(h.img, dy.Data[i*out*p:(i+1)*out*p], out, p)
 		beta := T(1)
 		if i == lo {
 			beta = 0
 		}
-		Gemm(false, true, 1, h.img, h.col, beta, h.dw)
+		if implicitDw {
+			h.dwImplicit(c, i, beta)
+		} else {
+			im2colImage(h.col.Data, x.Data[i*size:], in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
+			Gemm(false, true, 1, h.img, h.col, beta, h.dw)
+		}
 		for f := range h.db {
 			h.db[f] += sum4(h.img.Data[f*p : (f+1)*p])
 		}
-		if c.dx != nil {
+		switch {
+		case implicitDx:
+			h.dxImplicit(c, i)
+		case c.dx != nil:
 			MatMulTo(h.dcol, h.w, h.img, true, false)
 			col2imImage(c.dx.Data[i*size:(i+1)*size], h.dcol.Data, in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
+		}
+	}
+}
+
+// implicitDw reports whether the backward pass computes dw from the
+// windows read in the padded image (dwImplicit) instead of the columns of
+// im2col: for stride 1, where gemmOffA takes the product.
+func (c *Conv2D[T]) implicitDw() bool {
+	var z T
+	wp := c.x.Dim(3) + 2*c.Pad
+	return c.Stride == 1 && implicitOK && !small(c.w.Dim(0), c.oh*wp) && (unsafe.Sizeof(z) == 8 || c.fanIn() > rowsMax)
+}
+
+// prepareDw sizes dwImplicit's working memory (forwardImplicit's padded
+// frame and offsets, and the wide gradient) and clears the frame.
+func (h *convHalf[T]) prepareDw(c *Conv2D[T]) {
+	h.frame(c)
+	out, wp := c.w.Dim(0), c.x.Dim(3)+2*c.Pad
+	if n := out * c.oh * wp; cap(h.dyw) < n {
+		h.dyw = make([]T, n)
+	} else {
+		h.dyw = h.dyw[:n]
+	}
+	clear(h.dyw) // the wasted columns stay zero
+}
+
+// dwImplicit adds to this half's dwᵀ [padRows(in·kh·kw), out] (beta 1;
+// beta 0 sets it; the rows past in·kh·kw are dropped) the gradient of image img's filters, Σ over output positions of the
+// window's input cell times the output gradient, with the windows read in
+// the image's padded frame as forwardImplicit reads them: row (ch, i, j)
+// of the columns is the frame from offset ch·plane + i·wp + j over oh·wp
+// cells, multiplied by the output gradient widened to rows of wp cells,
+// whose wp-ow cells past each row are zero.
+func (h *convHalf[T]) dwImplicit(c *Conv2D[T], img int, beta T) {
+	out, oh, ow := c.w.Dim(0), c.oh, c.ow
+	wp := c.x.Dim(3) + 2*c.Pad
+	nw := oh * wp
+	h.fill(c, img)
+	src := c.dy.Data[img*out*oh*ow : (img+1)*out*oh*ow]
+	for f := range out {
+		for oy := range oh {
+			copy(h.dyw[f*nw+oy*wp:][:ow], src[(f*oh+oy)*ow:][:ow])
+		}
+	}
+	gemmOffA(true, len(h.off), out, nw, h.xp, h.off, h.dyw, nw, beta, h.dw.Data, out)
+}
+
+// implicitDx reports whether the backward pass computes dx as the
+// convolution of dy, padded by kh-1-pad rows and kw-1-pad columns, with
+// the filters flipped and transposed, reading its windows in place
+// (dxImplicit), instead of the product wᵀ·dy folded back by col2im: for
+// stride 1 and pad < kh, kw, where gemmOffB takes the product, from
+// implicitMinIn output channels.
+func (c *Conv2D[T]) implicitDx() bool {
+	var z T
+	in, out := c.w.Dim(1), c.w.Dim(0)
+	ih, iw := c.x.Dim(2), c.x.Dim(3)
+	wq := iw + c.kw - 1
+	return c.Stride == 1 && implicitOK && c.Pad < c.kh && c.Pad < c.kw && out >= implicitMinIn &&
+		!small(ih*wq, out*c.kh*c.kw) && (unsafe.Sizeof(z) == 8 || in > rowsMax)
+}
+
+// flipFilters sets c.wf [padRows(in), out·kh·kw] to the filters of dx's
+// convolution: wf[ci, (co, i, j)] = w[co, ci, kh-1-i, kw-1-j], and 0 in
+// the rows past in.
+func (c *Conv2D[T]) flipFilters() {
+	out, in, kh, kw := c.w.Dim(0), c.w.Dim(1), c.kh, c.kw
+	if n := padRows(in) * out * kh * kw; cap(c.wf) < n {
+		c.wf = make([]T, n)
+	} else {
+		c.wf = c.wf[:n]
+	}
+	clear(c.wf[in*out*kh*kw:])
+	w := c.w.Data
+	for ci := range in {
+		dst := c.wf[ci*out*kh*kw:]
+		for co := range out {
+			src := w[(co*in+ci)*kh*kw:][:kh*kw]
+			d := dst[co*kh*kw:][:kh*kw]
+			for q, v := range src {
+				d[kh*kw-1-q] = v
+			}
+		}
+	}
+}
+
+// prepareDx sizes dxImplicit's working memory and sets the offsets of its
+// windows' rows in the padded gradient frame.
+func (h *convHalf[T]) prepareDx(c *Conv2D[T]) {
+	out, in, kh, kw := c.w.Dim(0), c.w.Dim(1), c.kh, c.kw
+	ih := c.x.Dim(2)
+	qh, qw := kh-1-c.Pad, kw-1-c.Pad // dy's padding
+	hq, wq := c.oh+2*qh, c.ow+2*qw   // the frame's rows and their width (wq = iw+kw-1)
+	plane := hq * wq
+	if n := out*plane + kw - 1; cap(h.dyp) < n {
+		h.dyp = make([]T, n)
+	} else {
+		h.dyp = h.dyp[:n]
+	}
+	clear(h.dyp) // the border stays zero
+	if n := padRows(in) * ih * wq; cap(h.dxw) < n {
+		h.dxw = make([]T, n)
+	} else {
+		h.dxw = h.dxw[:n]
+	}
+	if k := out * kh * kw; cap(h.offd) < k {
+		h.offd = make([]int, k)
+	} else {
+		h.offd = h.offd[:k]
+	}
+	q := 0
+	for co := range out {
+		for i := range kh {
+			for j := range kw {
+				h.offd[q] = co*plane + i*wq + j
+				q++
+			}
+		}
+	}
+}
+
+// dxImplicit sets dx of image img to the convolution of its output
+// gradient with the flipped filters (see implicitDx): dx[ci, y, x] =
+// Σ_{co, i, j} w[co, ci, i, j]·dy[co, y+pad-i, x+pad-j], dy zero outside
+// its plane. The gradient is copied into a frame padded by kh-1-pad rows
+// and kw-1-pad columns (wq = iw+kw-1 cells a row), whose windows gemmOffB
+// reads in place as forwardImplicit reads the image's, into a wide dx
+// [padRows(in), ih·wq] whose first iw cells of each row in the first in
+// rows are dx's.
+func (h *convHalf[T]) dxImplicit(c *Conv2D[T], img int) {
+	out, in, kh, kw := c.w.Dim(0), c.w.Dim(1), c.kh, c.kw
+	ih, iw, oh, ow := c.x.Dim(2), c.x.Dim(3), c.oh, c.ow
+	qh, qw := kh-1-c.Pad, kw-1-c.Pad
+	wq := ow + 2*qw
+	plane := (oh + 2*qh) * wq
+	src := c.dy.Data[img*out*oh*ow : (img+1)*out*oh*ow]
+	for co := range out {
+		for r := range oh {
+			copy(h.dyp[co*plane+(r+qh)*wq+qw:][:ow], src[(co*oh+r)*ow:][:ow])
+		}
+	}
+	nw := ih * wq
+	clear(h.dxw)
+	gemmOffB(padRows(in), nw, out*kh*kw, c.wf, out*kh*kw, h.dyp, h.offd, h.dxw, nw)
+	dst := c.dx.Data[img*in*ih*iw : (img+1)*in*ih*iw]
+	for ci := range in {
+		for r := range ih {
+			copy(dst[(ci*ih+r)*iw:][:iw], h.dxw[ci*nw+r*wq:][:iw])
 		}
 	}
 }

@@ -20,6 +20,9 @@ func TestConv2DMatchesIm2col(t *testing.T) {
 	for _, g := range []struct{ n, in, out, h, w, kh, kw, stride, pad int }{
 		{3, 2, 4, 6, 7, 3, 3, 1, 1},
 		{2, 1, 2, 5, 5, 2, 3, 2, 1},
+		{2, 3, 5, 7, 6, 3, 3, 1, 0},    // dx through the flipped filters, no padding
+		{2, 3, 5, 7, 6, 3, 2, 1, 2},    // dx through im2col: pad 2 ≥ kw
+		{2, 3, 6, 5, 8, 2, 4, 1, 1},    // an even kernel, padding below kh-1 and kw-1
 		{40, 3, 8, 16, 16, 5, 5, 1, 2}, // large enough to run the halves at once
 	} {
 		c := &Conv2D[float64]{Stride: g.stride, Pad: g.pad}
@@ -118,6 +121,70 @@ func testConv2DImplicit[T Float](t *testing.T) {
 				if a := testing.AllocsPerRun(5, func() { c.Forward(got, x, w, bias) }); a != 0 && !raceEnabled {
 					t.Errorf("%+v: Forward allocates %v times once warm", g, a)
 				}
+			}
+		}
+	}
+}
+
+// TestConv2DImplicitBackward checks the backward pass's dx through the
+// flipped filters (implicitDx) and dw from the windows in the padded image
+// (implicitDw) against the ones through col2im and im2col in float32,
+// where the two round differently: within 1e-5 of the largest magnitude
+// of each gradient, on one goroutine and two with the same bits, and that
+// each is taken where expected.
+func TestConv2DImplicitBackward(t *testing.T) {
+	defer func(p int) { runtime.GOMAXPROCS(p); implicitOK = true }(runtime.GOMAXPROCS(0))
+	r := rng.NewNumpy(13)
+	for _, g := range []struct {
+		n, in, out, h, w, k, pad int
+		dx, dw                   bool // implicit
+	}{
+		{4, 16, 16, 28, 28, 3, 1, true, true},
+		{2, 32, 64, 7, 7, 3, 1, true, true},
+		{40, 8, 16, 16, 16, 3, 2, true, true}, // halves at once; pad kh-1
+		{2, 8, 16, 9, 9, 3, 3, false, true},   // pad ≥ kh: col2im
+		{2, 2, 16, 9, 9, 3, 1, false, true},   // float32, two input channels: col2im
+		{2, 8, 3, 9, 9, 3, 1, false, true},    // three output channels: col2im
+		{3, 1, 30, 28, 28, 5, 0, false, true}, // SimpleConvNet's
+		{2, 1, 2, 4, 4, 1, 0, false, false},   // one 1×1 filter: a product too small
+	} {
+		x := RandN[float32](r, 1, g.n, g.in, g.h, g.w)
+		w := RandN[float32](r, 1, g.out, g.in, g.k, g.k)
+		c := &Conv2D[float32]{Stride: 1, Pad: g.pad}
+		oh, ow, _ := c.Out(g.h, g.w, g.k, g.k)
+		dy := RandN[float32](r, 1, g.n, g.out, oh, ow)
+		c.x, c.w = x, w
+		c.check("test", x, w, dy)
+		if dx, dw := c.implicitDx(), c.implicitDw(); dx != g.dx || dw != g.dw {
+			t.Fatalf("%+v: implicitDx() = %v, implicitDw() = %v", g, dx, dw)
+		}
+		c.x, c.w = nil, nil
+		var first [3]*Tensor[float32] // dx, dw, db on one goroutine
+		for _, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			want := [3]*Tensor[float32]{New[float32](x.Shape()...), New[float32](w.Shape()...), New[float32](g.out)}
+			got := [3]*Tensor[float32]{New[float32](x.Shape()...), New[float32](w.Shape()...), New[float32](g.out)}
+			implicitOK = false
+			c.Backward(want[0], want[1], want[2], x, w, dy)
+			implicitOK = true
+			c.Backward(got[0], got[1], got[2], x, w, dy)
+			for j, name := range []string{"dx", "dw", "db"} {
+				var big float64
+				for _, v := range want[j].Data {
+					big = max(big, math.Abs(float64(v)))
+				}
+				for i := range want[j].Data {
+					if d := math.Abs(float64(got[j].Data[i] - want[j].Data[i])); d > 1e-5*big {
+						t.Fatalf("%+v, GOMAXPROCS %d: %s[%d] = %v, want %v", g, procs, name, i, got[j].Data[i], want[j].Data[i])
+					}
+					if first[j] != nil && math.Float32bits(got[j].Data[i]) != math.Float32bits(first[j].Data[i]) {
+						t.Fatalf("%+v: %s[%d] = %v on two goroutines, %v on one", g, name, i, got[j].Data[i], first[j].Data[i])
+					}
+				}
+			}
+			first = got
+			if a := testing.AllocsPerRun(5, func() { c.Backward(got[0], got[1], got[2], x, w, dy) }); a != 0 && !raceEnabled {
+				t.Errorf("%+v: Backward allocates %v times once warm", g, a)
 			}
 		}
 	}

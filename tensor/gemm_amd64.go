@@ -48,6 +48,16 @@ var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []floa
 //go:noescape
 func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool)
 
+// sgemm6x16o is sgemm6x16s with row p of b's panel at b[off[p]].
+//
+//go:noescape
+func sgemm6x16o(k int, a *float32, rs, ks int, b *float32, off *int, c *float32, ldc int, over bool)
+
+// sgemm6x16a is sgemm6x16s with element (i, p) of a's panel at a[off[i]+p].
+//
+//go:noescape
+func sgemm6x16a(k int, a *float32, off *int, b *float32, bs int, c *float32, ldc int, over bool)
+
 //go:noescape
 func sgemm6x8hs(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool)
 
@@ -63,6 +73,14 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 }, halfS: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int, over bool) {
 	_, _, _ = a[5*rs+(k-1)*ks], b[(k-1)*bs+7], c[5*ldc+7]
 	sgemm6x8hs(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc, over)
+}, runO: func(k int, a []float32, rs, ks int, b []float32, off []int, c []float32, ldc int, over bool) {
+	// off's rows of b were checked against b's length by gemmOffB.
+	_, _, _, _ = a[5*rs+(k-1)*ks], off[k-1], b[15], c[5*ldc+15]
+	sgemm6x16o(k, &a[0], rs, ks, &b[0], &off[0], &c[0], ldc, over)
+}, runA: func(k int, a []float32, off []int, b []float32, bs int, c []float32, ldc int, over bool) {
+	// off's rows of a were checked against a's length by gemmOffA.
+	_, _, _, _ = a[k-1], off[5], b[(k-1)*bs+15], c[5*ldc+15]
+	sgemm6x16a(k, &a[0], &off[0], &b[0], bs, &c[0], ldc, over)
 }, edgeT: func(k int, a []float32, lda int, b []float32, bs int, out []float32) {
 	_, _, _ = a[(k-1)*lda+31], b[(k-1)*bs+1], out[63]
 	sgemmT2x32(k, &a[0], lda, &b[0], bs, &out[0])

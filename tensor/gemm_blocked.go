@@ -41,6 +41,14 @@ const (
 // packs only op(a)'s panels of fewer than mr rows, and op(b) only if it is
 // transposed or its panel has fewer than nr columns.
 //
+// runO, if non-nil, does what runS does with row p of op(b)'s panel at
+// b[off[p]] (gemmOffB's rows, read in place instead of packed); off's
+// rows must lie within b for the panel's nr columns.
+//
+// runA, if non-nil, does what runS does with element (i, p) of op(a)'s
+// panel at a[off[i] + p] (gemmOffA's rows, read in place instead of
+// packed); off's rows must lie within a for the panel's k columns.
+//
 // edgeT, if non-nil, computes for a transposed op(a) the edge panels of at
 // most two columns 32 rows at a time, the rows in SIMD lanes: out[j·32 + i]
 // = Σ_q a[q·lda + i]·b[q·bs + j], i < 32, j < 2, with the operations run
@@ -49,6 +57,8 @@ type kernel[E float32 | float64] struct {
 	mr, nr      int
 	run, half   func(k int, a, b, c []E, ldc int, over bool)
 	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int, over bool)
+	runO        func(k int, a []E, rs, ks int, b []E, off []int, c []E, ldc int, over bool)
+	runA        func(k int, a []E, off []int, b []E, bs int, c []E, ldc int, over bool)
 	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
 }
 
@@ -70,14 +80,14 @@ type kernel[E float32 | float64] struct {
 // rows instead, which reads b in place and gives the same bits.
 func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if unsafe.Sizeof(alpha) == 8 {
-		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc, nil)
+		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc, nil, nil)
 		return
 	}
 	if useSIMD && m <= rowsMax && !transA && !transB && alpha == 1 {
 		rows(m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 		return
 	}
-	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc, nil)
+	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc, nil, nil)
 }
 
 // gemmOffB adds to c [m, n] (row stride ldc) the product of a [m, k] (row
@@ -97,10 +107,34 @@ func gemmOffB[T Float](m, n, k int, a []T, lda int, b []T, off []int, c []T, ldc
 		}
 	}
 	if unsafe.Sizeof(a[0]) == 8 {
-		blocked(kernel64(), false, false, m, n, k, 1, as[float64](a), lda, as[float64](b), 0, 1, as[float64](c), ldc, off)
+		blocked(kernel64(), false, false, m, n, k, 1, as[float64](a), lda, as[float64](b), 0, 1, as[float64](c), ldc, nil, off)
 		return
 	}
-	blocked(kernel32(), false, false, m, n, k, 1, as[float32](a), lda, as[float32](b), 0, 1, as[float32](c), ldc, off)
+	blocked(kernel32(), false, false, m, n, k, 1, as[float32](a), lda, as[float32](b), 0, 1, as[float32](c), ldc, nil, off)
+}
+
+// gemmOffA sets c [m, n] (row stride ldc) to beta·c plus the product of
+// the m×k matrix whose row i is a[off[i] : off[i]+k] (rows anywhere in a:
+// a convolution's windows read in the padded image, see Conv2D) and
+// op(b) (b [n, k] with row stride ldb if transB, else [k, n]), beta 0 or
+// 1. Each element sees the operations Gemm(false, transB, 1, A, b, beta,
+// c) gives it on a gemmBlocked product, so the bits are those of that
+// call on A materialized, for float32 products of more than rowsMax rows
+// (or float64) with k·n ≥ blockedMin; it panics otherwise.
+func gemmOffA[T Float](transB bool, m, n, k int, a []T, off []int, b []T, ldb int, beta T, c []T, ldc int) {
+	if len(off) != m || small(n, k) || (unsafe.Sizeof(a[0]) == 4 && m <= rowsMax) || (beta != 0 && beta != 1) {
+		panic("tensor: gemmOffA: a product gemm would not block")
+	}
+	for _, o := range off {
+		if o < 0 || o+k > len(a) {
+			panic("tensor: gemmOffA: a row of a out of range")
+		}
+	}
+	if unsafe.Sizeof(a[0]) == 8 {
+		blocked(kernel64(), false, transB, m, n, k, 1, as[float64](a), 0, as[float64](b), ldb, float64(beta), as[float64](c), ldc, off, nil)
+		return
+	}
+	blocked(kernel32(), false, transB, m, n, k, 1, as[float32](a), 0, as[float32](b), ldb, float32(beta), as[float32](c), ldc, off, nil)
 }
 
 // as reinterprets a slice of T as a slice of E, the type of the same size
@@ -111,11 +145,13 @@ func as[E float32 | float64, T Float](s []T) []E {
 
 // blocked is gemmBlocked's product with the kernel kern. bOff, if not nil,
 // gives the offsets in b of op(b)'s rows (b not transposed, ldb unused):
-// they are packed from there (see gemmOffB).
+// they are read from there (see gemmOffB). aOff, if not nil, gives the
+// offsets in a of op(a)'s rows (a not transposed, lda unused, alpha 1;
+// see gemmOffA).
 //
 // With beta = 0, c is not cleared first: the first run of each element
 // overwrites it (see kernel's over), in the chunks, on every goroutine.
-func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int, bOff []int) {
+func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int, aOff, bOff []int) {
 	if beta != 0 && beta != 1 {
 		for i := 0; i < m; i++ {
 			crow := c[i*ldc : i*ldc+n]
@@ -125,7 +161,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		}
 	}
 	p := getPart[E]()
-	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bOff: bOff, over: beta == 0}
+	*p = part[E]{kern: kern, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, aOff: aOff, bOff: bOff, over: beta == 0}
 	// Chunks of whole tiles along the longer side of c.
 	p.rows = m >= n
 	tiles := (n + kern.nr - 1) / kern.nr
@@ -139,7 +175,13 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 	p.tiles = tiles
 	p.direct = kern.runS != nil && directOK
 	p.inPlaceA = p.direct && alpha == 1 // alpha scales op(a) as it is packed
+	if aOff != nil {
+		p.inPlaceA = p.direct && kern.runA != nil
+	}
 	p.inPlaceB = p.direct && !transB && inPlaceBOK(ldb*int(unsafe.Sizeof(alpha)), m) && bOff == nil
+	if bOff != nil {
+		p.inPlaceB = p.direct && kern.runO != nil
+	}
 	p.kcMax = balanced(k, blockKC)
 	var shared *packBuf
 	if p.chunks > 1 && p.rows {
@@ -221,7 +263,7 @@ type part[E float32 | float64] struct {
 	alpha          E
 	a, b, c        []E
 	lda, ldb, ldc  int
-	bOff           []int // offsets of op(b)'s rows in b, or nil (see blocked)
+	aOff, bOff     []int // offsets of op(a)'s and op(b)'s rows, or nil (see blocked)
 	rows           bool
 	over           bool // beta = 0: the first run overwrites c
 	tiles, chunks  int
@@ -298,9 +340,13 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 				for jr := 0; jr < nc; jr += nr {
 					var bp []E
 					bs := p.ldb
-					if jr < fullB {
+					var offB []int // the offsets of a panel read in place by runO
+					switch {
+					case jr < fullB && p.bOff != nil:
+						bp, offB = p.b[jc+jr:], p.bOff[pc:pc+kc]
+					case jr < fullB:
 						bp = p.b[pc*p.ldb+jc+jr:]
-					} else {
+					default:
 						bp, bs = pb[(jr-fullB)*kc:(jr-fullB+nr)*kc], nr
 					}
 					w := min(nr, nc-jr)
@@ -327,6 +373,14 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						o := over && !edge
 						half := 2*w <= nr && p.kern.half != nil
 						switch {
+						case p.aOff != nil && ir < fullA:
+							// Also for an edge tile of at most nr/2 columns:
+							// its first columns see the same operations.
+							p.kern.runA(kc, p.a[pc:], p.aOff[ic+ir:ic+ir+mr], bp, bs, c, ldc, o)
+						case offB != nil && ir < fullA:
+							p.kern.runO(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, offB, c, ldc, o)
+						case offB != nil:
+							p.kern.runO(kc, pa[(ir-fullA)*kc:], 1, mr, bp, offB, c, ldc, o)
 						case ir < fullA && half:
 							p.kern.halfS(kc, p.a[(ic+ir)*rs+pc*ks:], rs, ks, bp, bs, c, ldc, o)
 						case ir < fullA:
@@ -468,9 +522,9 @@ func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 			continue
 		}
 		if h == 6 { // the SIMD kernels' mr, unrolled: six rows at once
-			row := (ic+ir)*lda + pc
-			r0, r1, r2 := a[row:row+kc], a[row+lda:row+lda+kc], a[row+2*lda:row+2*lda+kc]
-			r3, r4, r5 := a[row+3*lda:row+3*lda+kc], a[row+4*lda:row+4*lda+kc], a[row+5*lda:row+5*lda+kc]
+			i := ic + ir
+			r0, r1, r2 := a[p.rowA(i)+pc:][:kc], a[p.rowA(i+1)+pc:][:kc], a[p.rowA(i+2)+pc:][:kc]
+			r3, r4, r5 := a[p.rowA(i+3)+pc:][:kc], a[p.rowA(i+4)+pc:][:kc], a[p.rowA(i+5)+pc:][:kc]
 			if alpha == 1 {
 				for q := range r0 {
 					d := panel[q*6 : q*6+6 : q*6+6]
@@ -486,8 +540,7 @@ func (p *part[E]) packA(dst []E, ic, mc, pc, kc int) {
 			continue
 		}
 		for i := 0; i < h; i++ {
-			row := ic + ir + i
-			src := a[row*lda+pc : row*lda+pc+kc]
+			src := a[p.rowA(ic+ir+i)+pc:][:kc]
 			for q, v := range src {
 				panel[q*mr+i] = alpha * v
 			}
@@ -532,6 +585,14 @@ func (p *part[E]) packB(dst []E, pc, kc, jc, nc int) {
 			copy(panel[q*nr:q*nr+w], b[r+jc+jr:r+jc+jr+w])
 		}
 	}
+}
+
+// rowA returns the offset in a of row i of a plain op(a).
+func (p *part[E]) rowA(i int) int {
+	if p.aOff != nil {
+		return p.aOff[i]
+	}
+	return i * p.lda
 }
 
 // rowB returns the offset in b of row q of a plain op(b).
