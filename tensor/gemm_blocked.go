@@ -14,7 +14,11 @@ import (
 const (
 	blockKC = 256
 	blockMC = 96
-	blockNC = 2048
+	// blockMCMax is the most rows of a block of op(a) that takes in the
+	// short block after it: DeZero's batch of 100 rows is one block, not
+	// 96 and 4, so its x·W1 streams W1 (784×1000) once, not twice.
+	blockMCMax = blockMC + blockMC/2
+	blockNC    = 2048
 )
 
 // parallelMin is the number of multiply-adds from which gemmBlocked cuts
@@ -297,7 +301,7 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 	if p.transA {
 		rs, ks = 1, p.lda
 	}
-	na := min(blockMC, roundUp(i1-i0, mr)) * kcMax
+	na := min(blockMCMax, roundUp(i1-i0, mr)) * kcMax
 	nb := kcMax * min(blockNC, roundUp(j1-j0, nr))
 	if p.inPlaceA {
 		na = mr * kcMax
@@ -326,8 +330,13 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 			default:
 				p.packB(pb, pc, kc, jc+fullB, nc-fullB)
 			}
-			for ic := i0; ic < i1; ic += blockMC {
-				mc := min(blockMC, i1-ic)
+			for ic, mc := i0, 0; ic < i1; ic += mc {
+				mc = min(blockMC, i1-ic)
+				if rest := i1 - ic - mc; rest > 0 && mc+rest <= blockMCMax {
+					// A short last block joins this one: op(b)'s panels,
+					// which each block reads whole, are read once fewer.
+					mc += rest
+				}
 				// Rows ic..ic+fullA-1 of op(a) are read in place, the
 				// others packed into pa.
 				fullA := 0
