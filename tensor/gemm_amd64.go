@@ -48,6 +48,11 @@ var simdKernel64 = kernel[float64]{mr: 6, nr: 8, run: func(k int, a, b, c []floa
 //go:noescape
 func sgemm6x16s(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool)
 
+// sgemm6x16n is sgemm6x16s on tiles tiles one below the other.
+//
+//go:noescape
+func sgemm6x16n(k int, a *float32, rs, ks int, b *float32, bs int, c *float32, ldc int, over bool, tiles, astep int)
+
 // sgemm6x16o is sgemm6x16s with row p of b's panel at b[off[p]].
 //
 //go:noescape
@@ -77,6 +82,9 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 	// off's rows of b were checked against b's length by gemmOffB.
 	_, _, _, _ = a[5*rs+(k-1)*ks], off[k-1], b[15], c[5*ldc+15]
 	sgemm6x16o(k, &a[0], rs, ks, &b[0], &off[0], &c[0], ldc, over)
+}, runN: func(k int, a []float32, rs, ks int, b []float32, bs int, c []float32, ldc int, over bool, tiles, astep int) {
+	_, _, _ = a[(tiles-1)*astep+5*rs+(k-1)*ks], b[(k-1)*bs+15], c[(6*tiles-1)*ldc+15]
+	sgemm6x16n(k, &a[0], rs, ks, &b[0], bs, &c[0], ldc, over, tiles, astep)
 }, runA: func(k int, a []float32, off []int, b []float32, bs int, c []float32, ldc int, over bool) {
 	// off's rows of a were checked against a's length by gemmOffA.
 	_, _, _, _ = a[k-1], off[5], b[(k-1)*bs+15], c[5*ldc+15]

@@ -53,6 +53,10 @@ const (
 // panel at a[off[i] + p] (gemmOffA's rows, read in place instead of
 // packed); off's rows must lie within a for the panel's k columns.
 //
+// runN, if non-nil, does what runS does on tiles tiles one below the
+// other: tile t with op(a)'s panel from a[t·astep:] and c's rows from
+// c[t·mr·ldc:].
+//
 // edgeT, if non-nil, computes for a transposed op(a) the edge panels of at
 // most two columns 32 rows at a time, the rows in SIMD lanes: out[j·32 + i]
 // = Σ_q a[q·lda + i]·b[q·bs + j], i < 32, j < 2, with the operations run
@@ -63,6 +67,7 @@ type kernel[E float32 | float64] struct {
 	runS, halfS func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int, over bool)
 	runO        func(k int, a []E, rs, ks int, b []E, off []int, c []E, ldc int, over bool)
 	runA        func(k int, a []E, off []int, b []E, bs int, c []E, ldc int, over bool)
+	runN        func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int, over bool, tiles, astep int)
 	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
 }
 
@@ -366,6 +371,16 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						ir0 = mc
 					}
 					for ir := ir0; ir < mc; ir += mr {
+						if n := p.fullTiles(ir, mc, fullA, w, offB); n > 1 {
+							// A run of whole tiles in one call of the kernel.
+							a, rs, ks, step := p.a[(ic+ir)*rs+pc*ks:], rs, ks, mr*rs
+							if ir >= fullA {
+								a, rs, ks, step = pa[(ir-fullA)*kc:], 1, mr, mr*kc
+							}
+							p.kern.runN(kc, a, rs, ks, bp, bs, p.c[(ic+ir)*p.ldc+jc+jr:], p.ldc, over, n, step)
+							ir += (n - 1) * mr
+							continue
+						}
 						off := (ic+ir)*p.ldc + jc + jr
 						c, ldc := p.c[off:], p.ldc
 						h := min(mr, mc-ir)
@@ -413,6 +428,20 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 			}
 		}
 	}
+}
+
+// fullTiles returns how many whole tiles from row ir of a block of mc
+// rows (the first fullA read in place, the others packed) run can hand to
+// kern.runN at once: the tiles of nr columns (w), all in place or all
+// packed, op(a) and op(b) read with runS's strides.
+func (p *part[E]) fullTiles(ir, mc, fullA, w int, offB []int) int {
+	if p.kern.runN == nil || !p.direct || w != p.kern.nr || offB != nil || p.aOff != nil {
+		return 0
+	}
+	if ir < fullA {
+		return (fullA - ir) / p.kern.mr
+	}
+	return (mc - ir) / p.kern.mr
 }
 
 // edgeT computes rows ic..ic+mc-1 (mc a multiple of 32) of the w ≤ 2
