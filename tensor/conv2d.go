@@ -296,11 +296,18 @@ func (h *convHalf[T]) frame(c *Conv2D[T]) {
 	}
 	h.off = h.off[:k]
 	clear(h.off) // the rows past the columns' read the frame from its start
+	windowOffsets(h.off, in, plane, wp, kh, kw)
+}
+
+// windowOffsets sets off[(ch, i, j)] = ch·plane + i·width + j for channels
+// planes of a frame with rows of width cells and a kh×kw window: where the
+// row of the columns for kernel offset (ch, i, j) starts in the frame.
+func windowOffsets(off []int, channels, plane, width, kh, kw int) {
 	q := 0
-	for ch := range in {
+	for ch := range channels {
 		for i := range kh {
 			for j := range kw {
-				h.off[q] = ch*plane + i*wp + j
+				off[q] = ch*plane + i*width + j
 				q++
 			}
 		}
@@ -492,15 +499,7 @@ func (h *convHalf[T]) prepareDx(c *Conv2D[T]) {
 	} else {
 		h.offd = h.offd[:k]
 	}
-	q := 0
-	for co := range out {
-		for i := range kh {
-			for j := range kw {
-				h.offd[q] = co*plane + i*wq + j
-				q++
-			}
-		}
-	}
+	windowOffsets(h.offd, out, plane, wq, kh, kw)
 }
 
 // dxImplicit sets dx of image img to the convolution of its output
