@@ -269,12 +269,7 @@ func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
 			clear(h.yw[out*nw:])
 		}
 		gemmOffB(m, nw, k, c.wpad, k, h.xp, h.off[:k], h.yw, nw)
-		dst := y.Data[img*out*oh*ow : (img+1)*out*oh*ow]
-		for f := range out {
-			for oy := range oh {
-				copy(dst[(f*oh+oy)*ow:][:ow], h.yw[f*nw+oy*wp:][:ow])
-			}
-		}
+		fromWide(y.Data[img*out*oh*ow:(img+1)*out*oh*ow], h.yw, out, oh, ow, wp)
 	}
 }
 
@@ -335,10 +330,28 @@ func (h *convHalf[T]) fill(c *Conv2D[T], img int) {
 	pad := c.Pad
 	wp := iw + 2*pad
 	plane := (ih + 2*pad) * wp
-	src := c.x.Data[img*in*ih*iw : (img+1)*in*ih*iw]
-	for ch := range in {
-		for r := range ih {
-			copy(h.xp[ch*plane+(r+pad)*wp+pad:][:iw], src[(ch*ih+r)*iw:][:iw])
+	toFrame(h.xp, c.x.Data[img*in*ih*iw:(img+1)*in*ih*iw], in, ih, iw, plane, wp, pad, pad)
+}
+
+// toFrame copies src, channels planes of rows×cols cells, into the frame
+// dst, planes of plane cells in rows of width cells, each plane's cells
+// from row top and column left on: the inside of a padded frame, or a
+// plane widened to rows of width cells.
+func toFrame[T Float](dst, src []T, channels, rows, cols, plane, width, top, left int) {
+	for ch := range channels {
+		for r := range rows {
+			copy(dst[ch*plane+(r+top)*width+left:][:cols], src[(ch*rows+r)*cols:][:cols])
+		}
+	}
+}
+
+// fromWide copies the first cols cells of each row of width cells of src,
+// channels planes of rows rows, into dst, planes of rows×cols cells: a
+// wide product's result without its wasted columns.
+func fromWide[T Float](dst, src []T, channels, rows, cols, width int) {
+	for ch := range channels {
+		for r := range rows {
+			copy(dst[(ch*rows+r)*cols:][:cols], src[(ch*rows+r)*width:][:cols])
 		}
 	}
 }
@@ -429,12 +442,7 @@ func (h *convHalf[T]) dwImplicit(c *Conv2D[T], img int, beta T) {
 	wp := c.x.Dim(3) + 2*c.Pad
 	nw := oh * wp
 	h.fill(c, img)
-	src := c.dy.Data[img*out*oh*ow : (img+1)*out*oh*ow]
-	for f := range out {
-		for oy := range oh {
-			copy(h.dyw[f*nw+oy*wp:][:ow], src[(f*oh+oy)*ow:][:ow])
-		}
-	}
+	toFrame(h.dyw, c.dy.Data[img*out*oh*ow:(img+1)*out*oh*ow], out, oh, ow, nw, wp, 0, 0)
 	gemmOffA(true, len(h.off), out, nw, h.xp, h.off, h.dyw, nw, beta, h.dw.Data, out)
 }
 
@@ -518,21 +526,11 @@ func (h *convHalf[T]) dxImplicit(c *Conv2D[T], img int) {
 	qh, qw := kh-1-c.Pad, kw-1-c.Pad
 	wq := ow + 2*qw
 	plane := (oh + 2*qh) * wq
-	src := c.dy.Data[img*out*oh*ow : (img+1)*out*oh*ow]
-	for co := range out {
-		for r := range oh {
-			copy(h.dyp[co*plane+(r+qh)*wq+qw:][:ow], src[(co*oh+r)*ow:][:ow])
-		}
-	}
+	toFrame(h.dyp, c.dy.Data[img*out*oh*ow:(img+1)*out*oh*ow], out, oh, ow, plane, wq, qh, qw)
 	nw := ih * wq
 	clear(h.dxw)
 	gemmOffB(padRows(in), nw, out*kh*kw, c.wf, out*kh*kw, h.dyp, h.offd, h.dxw, nw)
-	dst := c.dx.Data[img*in*ih*iw : (img+1)*in*ih*iw]
-	for ci := range in {
-		for r := range ih {
-			copy(dst[(ci*ih+r)*iw:][:iw], h.dxw[ci*nw+r*wq:][:iw])
-		}
-	}
+	fromWide(c.dx.Data[img*in*ih*iw:(img+1)*in*ih*iw], h.dxw, in, ih, iw, wq)
 }
 
 // viewMatrix returns data viewed as a [rows, cols] tensor, reusing v when
