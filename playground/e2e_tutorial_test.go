@@ -22,6 +22,7 @@ type presetState struct {
 	Data   string  `json:"data"`
 	Grad   string  `json:"grad"`
 	Shown  string  `json:"shown"`
+	Drawn  string  `json:"drawn"`
 	URL    string  `json:"url"`
 }
 
@@ -29,7 +30,8 @@ const readPreset = `(() => {
   const a = window.kisoPlayground, f = a.frame, c = a.config || {};
   return {frames: a.frames, points: a.points ? a.points.length : -1, step: f ? f.step : -1, loss: f ? f.train.loss : -1,
     draws: c.draws, data: c.data, grad: c.grad,
-    shown: document.getElementById('trainLoss').textContent, url: location.search};
+    shown: document.getElementById('trainLoss').textContent, drawn: document.getElementById('stepCount').textContent,
+    url: location.search};
 })()`
 
 // TestBrowserTutorialPreset opens the playground on its default data,
@@ -76,7 +78,10 @@ func TestBrowserTutorialPreset(t *testing.T) {
 		}
 		st = page.waitFor("step "+strconv.Itoa(i), func(s presetState) bool { return s.Step == i })
 	}
-	st = page.waitFor("the frame of step 3", func(s presetState) bool { return s.Step == 3 && s.Loss > 0 })
+	// The page keeps a frame as it comes and writes its figures in the
+	// next animation frame, so the text can lag the frame it holds: wait
+	// until the step counter shows step 3 too.
+	st = page.waitFor("the frame of step 3, drawn", func(s presetState) bool { return s.Step == 3 && s.Loss > 0 && s.Drawn == "3" })
 	net, _ = tutorialRun(t, 0, 3)
 	want := net.Loss(xs.X, y)
 	if st.Loss != round5(want) {
