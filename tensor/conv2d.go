@@ -48,6 +48,23 @@ type Conv2D[T Float] struct {
 // they replace, without its copies and the packing of its rows.
 const tileRows = 6
 
+// frameWidth returns the width of the rows of a frame that holds planes w
+// cells wide padded by pad zeros on both sides, for windows k cells wide:
+// w+pad when pad < k, the pad after each row doubling as the pad before
+// the next, else w+2·pad. A window that runs past a row's end by up to
+// pad cells (the most a window of an output position does when pad < k)
+// reads the next row's leading zeros, or those of the pad row below the
+// last one. The implicit passes compute a wide output of as many cells a
+// row, of which the first w+2·pad-k+1 count: with pad < k, pad fewer
+// wasted cells a row than in a frame padded on both sides (none for
+// pad = k-1, as in a 3×3 convolution padded by 2).
+func frameWidth(w, pad, k int) int {
+	if pad < k {
+		return w + pad
+	}
+	return w + 2*pad
+}
+
 // padRows returns m rounded up to whole tiles of rows.
 func padRows(m int) int { return roundUp(m, tileRows) }
 
@@ -249,7 +266,7 @@ func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
 	y := c.y
 	out := y.Dim(1)
 	oh, ow := c.oh, c.ow
-	wp := c.x.Dim(3) + 2*c.Pad
+	wp := frameWidth(c.x.Dim(3), c.Pad, c.kw)
 	nw := oh * wp
 	h.frame(c)
 	m := padRows(out)
@@ -273,13 +290,13 @@ func (h *convHalf[T]) forwardImplicit(c *Conv2D[T], lo, hi int) {
 	}
 }
 
-// frame sizes the padded frame xp [in, ih+2·pad, wp] (wp = iw+2·pad, and
+// frame sizes the padded frame xp [in, ih+2·pad, wp] (wp = frameWidth(iw, pad, kw), and
 // kw-1 zeros after it) and clears it, and sets off to the offsets of the
 // columns' rows (ch, i, j) in it: ch·plane + i·wp + j.
 func (h *convHalf[T]) frame(c *Conv2D[T]) {
 	in, ih, iw := c.x.Dim(1), c.x.Dim(2), c.x.Dim(3)
 	pad, kh, kw := c.Pad, c.kh, c.kw
-	hp, wp := ih+2*pad, iw+2*pad
+	hp, wp := ih+2*pad, frameWidth(iw, pad, kw)
 	plane := hp * wp
 	if n := in*plane + kw - 1; cap(h.xp) < n {
 		h.xp = make([]T, n)
@@ -328,7 +345,7 @@ func (c *Conv2D[T]) padFilters() {
 func (h *convHalf[T]) fill(c *Conv2D[T], img int) {
 	in, ih, iw := c.x.Dim(1), c.x.Dim(2), c.x.Dim(3)
 	pad := c.Pad
-	wp := iw + 2*pad
+	wp := frameWidth(iw, pad, c.kw)
 	plane := (ih + 2*pad) * wp
 	toFrame(h.xp, c.x.Data[img*in*ih*iw:(img+1)*in*ih*iw], in, ih, iw, plane, wp, pad, pad)
 }
@@ -413,7 +430,7 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 // im2col: for stride 1, where gemmOffA takes the product.
 func (c *Conv2D[T]) implicitDw() bool {
 	var z T
-	wp := c.x.Dim(3) + 2*c.Pad
+	wp := frameWidth(c.x.Dim(3), c.Pad, c.kw)
 	return c.Stride == 1 && implicitOK && !small(c.w.Dim(0), c.oh*wp) && (unsafe.Sizeof(z) == 8 || c.fanIn() > rowsMax)
 }
 
@@ -421,7 +438,7 @@ func (c *Conv2D[T]) implicitDw() bool {
 // frame and offsets, and the wide gradient) and clears the frame.
 func (h *convHalf[T]) prepareDw(c *Conv2D[T]) {
 	h.frame(c)
-	out, wp := c.w.Dim(0), c.x.Dim(3)+2*c.Pad
+	out, wp := c.w.Dim(0), frameWidth(c.x.Dim(3), c.Pad, c.kw)
 	if n := out * c.oh * wp; cap(h.dyw) < n {
 		h.dyw = make([]T, n)
 	} else {
@@ -439,7 +456,7 @@ func (h *convHalf[T]) prepareDw(c *Conv2D[T]) {
 // whose wp-ow cells past each row are zero.
 func (h *convHalf[T]) dwImplicit(c *Conv2D[T], img int, beta T) {
 	out, oh, ow := c.w.Dim(0), c.oh, c.ow
-	wp := c.x.Dim(3) + 2*c.Pad
+	wp := frameWidth(c.x.Dim(3), c.Pad, c.kw)
 	nw := oh * wp
 	h.fill(c, img)
 	toFrame(h.dyw, c.dy.Data[img*out*oh*ow:(img+1)*out*oh*ow], out, oh, ow, nw, wp, 0, 0)
@@ -455,8 +472,8 @@ func (h *convHalf[T]) dwImplicit(c *Conv2D[T], img int, beta T) {
 func (c *Conv2D[T]) implicitDx() bool {
 	var z T
 	in, out := c.w.Dim(1), c.w.Dim(0)
-	ih, iw := c.x.Dim(2), c.x.Dim(3)
-	wq := iw + c.kw - 1
+	ih := c.x.Dim(2)
+	wq := frameWidth(c.ow, c.kw-1-c.Pad, c.kw)
 	return c.Stride == 1 && implicitOK && c.Pad < c.kh && c.Pad < c.kw && out >= implicitMinIn &&
 		!small(ih*wq, out*c.kh*c.kw) && (unsafe.Sizeof(z) == 8 || in > rowsMax)
 }
@@ -490,8 +507,8 @@ func (c *Conv2D[T]) flipFilters() {
 func (h *convHalf[T]) prepareDx(c *Conv2D[T]) {
 	out, in, kh, kw := c.w.Dim(0), c.w.Dim(1), c.kh, c.kw
 	ih := c.x.Dim(2)
-	qh, qw := kh-1-c.Pad, kw-1-c.Pad // dy's padding
-	hq, wq := c.oh+2*qh, c.ow+2*qw   // the frame's rows and their width (wq = iw+kw-1)
+	qh, qw := kh-1-c.Pad, kw-1-c.Pad              // dy's padding
+	hq, wq := c.oh+2*qh, frameWidth(c.ow, qw, kw) // the frame's rows and their width
 	plane := hq * wq
 	if n := out*plane + kw - 1; cap(h.dyp) < n {
 		h.dyp = make([]T, n)
@@ -516,7 +533,7 @@ func (h *convHalf[T]) prepareDx(c *Conv2D[T]) {
 // gradient with the flipped filters (see implicitDx): dx[ci, y, x] =
 // Σ_{co, i, j} w[co, ci, i, j]·dy[co, y+pad-i, x+pad-j], dy zero outside
 // its plane. The gradient is copied into a frame padded by kh-1-pad rows
-// and kw-1-pad columns (wq = iw+kw-1 cells a row), whose windows gemmOffB
+// and kw-1-pad columns (wq = frameWidth(ow, kw-1-pad, kw) cells a row), whose windows gemmOffB
 // reads in place as forwardImplicit reads the image's, into a wide dx
 // [padRows(in), ih·wq] whose first iw cells of each row in the first in
 // rows are dx's.
@@ -524,7 +541,7 @@ func (h *convHalf[T]) dxImplicit(c *Conv2D[T], img int) {
 	out, in, kh, kw := c.w.Dim(0), c.w.Dim(1), c.kh, c.kw
 	ih, iw, oh, ow := c.x.Dim(2), c.x.Dim(3), c.oh, c.ow
 	qh, qw := kh-1-c.Pad, kw-1-c.Pad
-	wq := ow + 2*qw
+	wq := frameWidth(ow, qw, kw)
 	plane := (oh + 2*qh) * wq
 	toFrame(h.dyp, c.dy.Data[img*out*oh*ow:(img+1)*out*oh*ow], out, oh, ow, plane, wq, qh, qw)
 	nw := ih * wq

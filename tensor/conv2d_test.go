@@ -97,6 +97,8 @@ func testConv2DImplicit[T Float](t *testing.T) {
 		{2, 16, 32, 14, 14, 3, 3, 2},
 		{4, 5, 30, 12, 11, 5, 5, 0},
 		{2, 4, 7, 9, 8, 2, 4, 1},
+		{2, 4, 8, 7, 9, 5, 5, 2},    // rows sharing their pad, two wasted cells a row
+		{2, 4, 8, 6, 7, 3, 3, 3},    // pad ≥ kw: a frame padded on both sides
 		{40, 4, 8, 16, 16, 3, 3, 1}, // large enough to run the halves at once
 		{2, 4, 3, 6, 6, 3, 3, 1},    // float32: three filters, the fewest gemmOffB takes
 	} {
@@ -143,6 +145,8 @@ func TestConv2DImplicitBackward(t *testing.T) {
 		{2, 32, 64, 7, 7, 3, 1, true, true},
 		{40, 8, 16, 16, 16, 3, 2, true, true}, // halves at once; pad kh-1
 		{2, 8, 16, 9, 9, 3, 3, false, true},   // pad ≥ kh: col2im
+		{2, 8, 16, 9, 11, 5, 2, true, true},   // a 5×5 kernel, its rows sharing their pad
+		{2, 8, 16, 9, 10, 5, 1, true, true},   // dy's frame padded by 3
 		{2, 2, 16, 9, 9, 3, 1, false, true},   // float32, two input channels: col2im
 		{2, 8, 3, 9, 9, 3, 1, false, true},    // three output channels: col2im
 		{3, 1, 30, 28, 28, 5, 0, false, true}, // SimpleConvNet's
