@@ -52,16 +52,13 @@ type ByteInputs struct {
 	Div255 bool
 }
 
-// byteTable returns the value of each byte as T.
-func byteTable[T tensor.Float](b *ByteInputs) (lut [256]T) {
-	for p := range lut {
-		if b.Div255 {
-			lut[p] = T(p) / 255
-		} else {
-			lut[p] = T(p)
-		}
+// div returns the divisor of b's bytes for tensor.BytesTo: Byte b stands
+// for T(b)/div.
+func (b *ByteInputs) div() float64 {
+	if b.Div255 {
+		return 255
 	}
-	return lut
+	return 1
 }
 
 // Len returns the number of cases.
@@ -132,7 +129,7 @@ func (s *Set[T]) GatherTo(xdst, ydst *tensor.Tensor[T], idx []int) (x, y *tensor
 }
 
 // gatherBytesTo converts rows idx of src into dst, resized to
-// [len(idx), ...], through the table of src's byte values.
+// [len(idx), ...], through tensor.BytesTo.
 func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx []int) *tensor.Tensor[T] {
 	var buf [8]int // room for the shape without a heap allocation
 	shape := append(append(buf[:0], len(idx)), src.Shape[1:]...)
@@ -145,7 +142,7 @@ func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx [
 	if g == nil {
 		g = new(byteGather[T])
 	}
-	g.lut = byteTable[T](src)
+	g.div = T(src.div())
 	g.dst, g.src, g.idx, g.row = dst.Data, src.Data, idx, c
 	// Two cores convert a batch of MNIST images (78 KB of bytes read from
 	// rows scattered over 47 MB, 313 KB of float32 written) faster than one.
@@ -164,7 +161,7 @@ func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx [
 
 // byteGather is a gatherBytesTo cut into chunks for tensor.Parallel.
 type byteGather[T tensor.Float] struct {
-	lut         [256]T
+	div         T
 	dst         []T
 	src         []uint8
 	idx         []int
@@ -177,14 +174,10 @@ var byteGatherPools tensor.PerType[sync.Pool]
 // RunChunk converts the rows of chunk i.
 func (g *byteGather[T]) RunChunk(i int) {
 	k0, k1 := i*len(g.idx)/g.chunks, (i+1)*len(g.idx)/g.chunks
-	r, lut := g.row, &g.lut
+	r := g.row
 	for k := k0; k < k1; k++ {
 		j := g.idx[k]
-		s := g.src[j*r : (j+1)*r]
-		d := g.dst[k*r : (k+1)*r][:len(s)]
-		for m, p := range s {
-			d[m] = lut[p]
-		}
+		tensor.BytesTo(g.dst[k*r:(k+1)*r], g.src[j*r:(j+1)*r], g.div)
 	}
 }
 

@@ -100,11 +100,8 @@ func loadMNISTPart[T tensor.Float](dir, imagesBase, labelsBase string, opts MNIS
 	if opts.Bytes {
 		return &Set[T]{XBytes: b, Y: y, Classes: 10}, nil
 	}
-	lut := byteTable[T](b)
 	x := tensor.New[T](b.Shape...)
-	for i, p := range pixels {
-		x.Data[i] = lut[p]
-	}
+	tensor.BytesTo(x.Data, pixels, T(b.div()))
 	return &Set[T]{X: x, Y: y, Classes: 10}, nil
 }
 

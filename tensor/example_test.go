@@ -46,3 +46,13 @@ func ExampleParallel() {
 	fmt.Println(s.xs, total)
 	// Output: [1 4 9 16 25 36 49 64] 204
 }
+
+// BytesTo converts pixels stored as bytes, scaled into [0, 1] as MNIST's
+// loader scales them.
+func ExampleBytesTo() {
+	pixels := []uint8{0, 51, 255}
+	x := make([]float32, len(pixels))
+	tensor.BytesTo(x, pixels, 255)
+	fmt.Println(x)
+	// Output: [0 0.2 1]
+}

@@ -37,3 +37,9 @@ func add64(dst, a, b *float64, blocks int)
 
 // spinPause is a few PAUSE instructions, for the team's spin loops.
 func spinPause()
+
+// bytesDiv32 is BytesTo's kernel of vec_amd64.s for float32 over blocks
+// of 8 bytes; blocks must be at least 1.
+//
+//go:noescape
+func bytesDiv32(dst *float32, src *uint8, div float32, blocks int)

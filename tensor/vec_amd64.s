@@ -176,3 +176,25 @@ add64_loop:
 	JNZ add64_loop
 	VZEROUPPER
 	RET
+
+// BytesTo for float32: 8 bytes widened to 8 int32 (exact), converted to
+// float32 (exact: at most 255) and divided by div, correctly rounded as Go's
+// float32 division is.
+
+// func bytesDiv32(dst *float32, src *uint8, div float32, blocks int)
+TEXT ·bytesDiv32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	VBROADCASTSS div+16(FP), Y15
+	MOVQ blocks+24(FP), CX
+bytesDiv32_loop:
+	VPMOVZXBD (SI), Y0
+	VCVTDQ2PS Y0, Y0
+	VDIVPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $8, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ bytesDiv32_loop
+	VZEROUPPER
+	RET

@@ -39,3 +39,7 @@ func adamw32(w, grad, m, v *float32, step, b1, c1, b2, c2, bc2, eps float32, blo
 func pool2x2f32x4(y *float32, arg *int, top *float32, w, base int) int {
 	panic("tensor: no pooling kernel")
 }
+
+func bytesDiv32(dst *float32, src *uint8, div float32, blocks int) {
+	panic("tensor: no BytesTo kernel")
+}
