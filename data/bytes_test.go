@@ -87,7 +87,11 @@ func TestLoaderOverBytesNoAllocations(t *testing.T) {
 // BenchmarkLoaderNextBytes is BenchmarkLoaderNext over bytes converted as
 // they are gathered.
 func BenchmarkLoaderNextBytes(b *testing.B) {
-	s := &Set[float32]{XBytes: &ByteInputs{Data: make([]uint8, 10000*784), Shape: []int{10000, 784}, Div255: true}, Y: tensor.New[float32](10000)}
+	px := make([]uint8, 60000*784)
+	for i := range px {
+		px[i] = uint8(i) // written: pages never written would all read the kernel's one zero page
+	}
+	s := &Set[float32]{XBytes: &ByteInputs{Data: px, Shape: []int{60000, 784}, Div255: true}, Y: tensor.New[float32](60000)}
 	l := NewLoader(s, 100, rng.NewNumpy(1))
 	b.ReportAllocs()
 	for b.Loop() {

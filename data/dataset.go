@@ -162,6 +162,7 @@ func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx [
 // byteGather is a gatherBytesTo cut into chunks for tensor.Parallel.
 type byteGather[T tensor.Float] struct {
 	div         T
+	touched     uint8 // keeps RunChunk's reads of the rows (touchRows)
 	dst         []T
 	src         []uint8
 	idx         []int
@@ -175,6 +176,7 @@ var byteGatherPools tensor.PerType[sync.Pool]
 func (g *byteGather[T]) RunChunk(i int) {
 	k0, k1 := i*len(g.idx)/g.chunks, (i+1)*len(g.idx)/g.chunks
 	r := g.row
+	g.touched = touchRows(g.src, g.idx[k0:k1], r)
 	for k := k0; k < k1; k++ {
 		j := g.idx[k]
 		tensor.BytesTo(g.dst[k*r:(k+1)*r], g.src[j*r:(j+1)*r], g.div)
@@ -226,6 +228,27 @@ func (g *gather) RunChunk(i int) {
 		j := g.idx[k]
 		copy(g.dst[k*r:(k+1)*r], g.src[j*r:(j+1)*r])
 	}
+}
+
+// touchRows reads one byte of each 64-byte cache line of rows idx of src
+// (rows of r bytes) and returns their OR, for the caller to keep. A batch's
+// rows lie scattered over a set larger than the caches (MNIST: 47 MB as
+// bytes, 188 MB as float32); loads that do not wait for each other bring
+// their lines from memory at once, where copying row after row waits for
+// each row's lines in turn. BenchmarkLoaderNextBytes (rows of 784 bytes),
+// 15 pairs: 0.049 ms a batch against 0.078 without on one core, 0.037
+// against 0.049 on two. Not for rows of float32 (BenchmarkLoaderNext, rows
+// of 3136 bytes): copy streams them, and reading them first made it 8%
+// slower.
+func touchRows(src []uint8, idx []int, r int) uint8 {
+	var t uint8
+	for _, j := range idx {
+		row := src[j*r:][:r]
+		for q := 0; q < len(row); q += 64 {
+			t |= row[q]
+		}
+	}
+	return t
 }
 
 // Split shuffles the cases of s with r and divides them into a training
