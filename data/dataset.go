@@ -147,7 +147,7 @@ func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx [
 	// Two cores convert a batch of MNIST images (78 KB of bytes read from
 	// rows scattered over 47 MB, 313 KB of float32 written) faster than one.
 	if g.chunks = 1; len(idx) >= 2 && len(idx)*c*tensor.Size[T]() >= gatherSplit {
-		g.chunks = min(len(idx), 4)
+		g.chunks = min(len(idx), gatherChunks)
 	}
 	if g.chunks == 1 {
 		g.RunChunk(0)
@@ -162,7 +162,7 @@ func gatherBytesTo[T tensor.Float](dst *tensor.Tensor[T], src *ByteInputs, idx [
 // byteGather is a gatherBytesTo cut into chunks for tensor.Parallel.
 type byteGather[T tensor.Float] struct {
 	div         T
-	touched     uint8 // keeps RunChunk's reads of the rows (touchRows)
+	touched     [gatherChunks]uint8 // keeps each chunk's reads of its rows (touchRows)
 	dst         []T
 	src         []uint8
 	idx         []int
@@ -176,7 +176,7 @@ var byteGatherPools tensor.PerType[sync.Pool]
 func (g *byteGather[T]) RunChunk(i int) {
 	k0, k1 := i*len(g.idx)/g.chunks, (i+1)*len(g.idx)/g.chunks
 	r := g.row
-	g.touched = touchRows(g.src, g.idx[k0:k1], r)
+	g.touched[i] = touchRows(g.src, g.idx[k0:k1], r)
 	for k := k0; k < k1; k++ {
 		j := g.idx[k]
 		tensor.BytesTo(g.dst[k*r:(k+1)*r], g.src[j*r:(j+1)*r], g.div)
@@ -199,12 +199,15 @@ func gatherTo[T tensor.Float](dst, src *tensor.Tensor[T], idx []int) *tensor.Ten
 	// faster from two cores than from one.
 	g := gatherPool.Get().(*gather)
 	g.dst, g.src, g.idx = tensor.Bytes(dst.Data), tensor.Bytes(src.Data), idx
-	g.row, g.chunks = c*tensor.Size[T](), min(len(idx), 4)
+	g.row, g.chunks = c*tensor.Size[T](), min(len(idx), gatherChunks)
 	tensor.Parallel(g, g.chunks)
 	*g = gather{}
 	gatherPool.Put(g)
 	return dst
 }
+
+// gatherChunks is the most chunks a gather is cut into.
+const gatherChunks = 4
 
 // gatherSplit is the size in bytes of a gather from which gatherTo cuts it
 // into chunks for tensor.Parallel.
