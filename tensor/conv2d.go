@@ -24,7 +24,10 @@ import (
 // pass splits the batch into two halves, images [0, n/2) and [n/2, n),
 // which run on two goroutines when the pass is large; dw and db are the
 // sums of the halves' sums, added in that order, so the bits do not
-// depend on GOMAXPROCS.
+// depend on GOMAXPROCS. float32 3×3 convolutions at stride 1 from 8
+// channels take Winograd's F(2×2, 3×3) instead, forward and for dx
+// (conv2d_winograd.go): 2.25 times fewer multiply-adds, results within a
+// few units in the last place of the windows' sums.
 type Conv2D[T Float] struct {
 	Stride, Pad int
 
@@ -40,6 +43,10 @@ type Conv2D[T Float] struct {
 	// rows (see padRows): w [out, in·kh·kw] for forwardImplicit, and
 	// flipped and transposed, [in, out·kh·kw], for dxImplicit.
 	wpad, wf []T
+
+	// The filters' transforms of forwardWinograd, 16 matrices U_ξ
+	// [padRows(out), in], and of dxWinograd, [padRows(in), out].
+	u, uf []float32
 }
 
 // tileRows is the number of rows of the SIMD micro-kernels' tiles (mr).
@@ -109,7 +116,9 @@ func (c *Conv2D[T]) Forward(y, x, w, b *Tensor[T]) {
 		panic(fmt.Sprintf("tensor: Conv2D Forward: bias %v for %d filters", b.Shape(), w.Dim(0)))
 	}
 	c.x, c.y, c.w, c.b = x, y, w, b
-	if c.implicit() {
+	if c.winograd() {
+		c.u = transformFilters(c.u, w.Data, w.Dim(0), w.Dim(1), false)
+	} else if c.implicit() {
 		c.padFilters()
 	}
 	c.run(false)
@@ -127,7 +136,9 @@ func (c *Conv2D[T]) Backward(dx, dw, db, x, w, dy *Tensor[T]) {
 		panic(fmt.Sprintf("tensor: Conv2D Backward: gradients do not fit input %v and filters %v", x.Shape(), w.Shape()))
 	}
 	c.x, c.w, c.dx, c.dy = x, w, dx, dy
-	if dx != nil && c.implicitDx() {
+	if dx != nil && c.winogradDx() {
+		c.uf = transformFilters(c.uf, w.Data, w.Dim(0), w.Dim(1), true)
+	} else if dx != nil && c.implicitDx() {
 		c.flipFilters()
 	}
 	c.run(true)
@@ -192,6 +203,8 @@ type convHalf[T Float] struct {
 	dyp, dxw  []T        // dxImplicit's padded gradient frame and wide dx
 	dyw       []T        // dwImplicit's wide output gradient
 	offd      []int      // dxImplicit's offsets of the windows' rows
+
+	wx, wv, wm, wy []float32 // forwardWinograd's frames, V, M and wide output
 }
 
 func (h *convHalf[T]) prepare(c *Conv2D[T]) {
@@ -205,6 +218,10 @@ func (h *convHalf[T]) forward(c *Conv2D[T], lo, hi int) {
 	x, y := c.x, c.y
 	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), y.Dim(1)
 	p := c.oh * c.ow
+	if c.winograd() {
+		h.forwardWinograd(c, lo, hi)
+		return
+	}
 	if c.implicit() {
 		h.forwardImplicit(c, lo, hi)
 		return
@@ -393,10 +410,11 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 		h.dw.Zero()
 	}
 	clear(h.db)
-	implicitDx := c.dx != nil && c.implicitDx()
+	winoDx := c.dx != nil && c.winogradDx()
+	implicitDx := c.dx != nil && !winoDx && c.implicitDx()
 	if implicitDx {
 		h.prepareDx(c)
-	} else if c.dx != nil {
+	} else if c.dx != nil && !winoDx {
 		h.dcol = Reuse(h.dcol, k, p)
 	}
 	for i := lo; i < hi; i++ {
@@ -416,12 +434,16 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 			h.db[f] += sum4(h.img.Data[f*p : (f+1)*p])
 		}
 		switch {
+		case winoDx:
 		case implicitDx:
 			h.dxImplicit(c, i)
 		case c.dx != nil:
 			MatMulTo(h.dcol, h.w, h.img, true, false)
 			col2imImage(c.dx.Data[i*size:(i+1)*size], h.dcol.Data, in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
 		}
+	}
+	if winoDx {
+		h.dxWinograd(c, lo, hi)
 	}
 }
 
