@@ -144,7 +144,7 @@ func (c *Conv2D[T]) Backward(dx, dw, db, x, w, dy *Tensor[T]) {
 	c.run(true)
 	// The halves' sums, added in a fixed order.
 	d := dw.Data
-	if c.implicitDw() { // the halves hold dwᵀ, with padRows(k) rows
+	if !c.winograd() && c.implicitDw() { // the halves hold dwᵀ, with padRows(k) rows
 		out, k := w.Dim(0), c.fanIn()
 		d0, d1 := c.half[0].dw.Data, c.half[1].dw.Data
 		for q := range k {
@@ -204,7 +204,8 @@ type convHalf[T Float] struct {
 	dyw       []T        // dwImplicit's wide output gradient
 	offd      []int      // dxImplicit's offsets of the windows' rows
 
-	wx, wv, wm, wy []float32 // forwardWinograd's frames, V, M and wide output
+	wx, wv, wm, wy []float32 // winoPass's frames, V, M and wide output (dwWinograd: frames, V, D, dy's frame)
+	wg, wq         []float32 // dwWinograd's sums M_ξ and packed panel of V_ξᵀ
 }
 
 func (h *convHalf[T]) prepare(c *Conv2D[T]) {
@@ -396,7 +397,8 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 	x, dy := c.x, c.dy
 	in, ih, iw, out := x.Dim(1), x.Dim(2), x.Dim(3), dy.Dim(1)
 	k, p := c.fanIn(), c.oh*c.ow
-	implicitDw := c.implicitDw()
+	winoDw := c.winograd()
+	implicitDw := !winoDw && c.implicitDw()
 	if implicitDw {
 		h.dw = Reuse(h.dw, padRows(k), out) // dwᵀ, rows past k dropped
 		h.prepareDw(c)
@@ -424,9 +426,11 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 		if i == lo {
 			beta = 0
 		}
-		if implicitDw {
+		switch {
+		case winoDw:
+		case implicitDw:
 			h.dwImplicit(c, i, beta)
-		} else {
+		default:
 			im2colImage(h.col.Data, x.Data[i*size:], in, ih, iw, c.kh, c.kw, c.Stride, c.Pad, c.oh, c.ow)
 			Gemm(false, true, 1, h.img, h.col, beta, h.dw)
 		}
@@ -444,6 +448,9 @@ func (h *convHalf[T]) backward(c *Conv2D[T], lo, hi int) {
 	}
 	if winoDx {
 		h.dxWinograd(c, lo, hi)
+	}
+	if winoDw {
+		h.dwWinograd(c, lo, hi)
 	}
 }
 

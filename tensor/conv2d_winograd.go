@@ -213,6 +213,110 @@ func (h *convHalf[T]) winoPass(g winoGeom, x, u, b, y []float32, lo, hi int) {
 	}
 }
 
+// dwWinograd sets this half's dw [out, in·9] to the filters' gradient
+// over images lo..hi-1 with Winograd's algorithm run backwards: the
+// gradient of the forward pass's Aᵀ[U ⊙ V]A with respect to the filters
+// g is Gᵀ[Σ_tiles (A·dy·Aᵀ) ⊙ V]G, exact for the convolution since the
+// algorithm is. For each group of images (as winoPass's) it transforms
+// the input tiles into V_ξ [in, ppad] as the forward pass does and each
+// 2×2 tile of dy into D_ξ [out, ppad+8] (its cells e, o in a row become e,
+// e+o, e-o, -o, then the same down the rows), and adds the 16 products
+// D_ξ·V_ξᵀ [outPad, roundUp(in, 16)] over the group's tiles to M_ξ, on
+// the micro-kernel reading D in place and V packed transposed into panels
+// of 16 columns (the rows and columns past out and in are dropped); then dw[f, c] = Gᵀ·M[f, c]·G, in float64 rounded once. The tiles
+// past odd planes read zeros of dy, so add nothing.
+func (h *convHalf[T]) dwWinograd(c *Conv2D[T], lo, hi int) {
+	g := newWinoGeom(hi-lo, c.x.Dim(1), c.dy.Dim(1), c.x.Dim(2), c.x.Dim(3), c.Pad)
+	in, out := g.in, g.out
+	x, dy := as[float32](c.x.Data), as[float32](c.dy.Data)
+	ppad := roundUp(g.group*g.tiles, 16)
+	// D's rows (one per filter, image after image) have 8 cells of slack:
+	// their images go in order inside the filters, not the other way.
+	ldD := ppad + 8
+	dsV, dsD := in*ppad+8, g.outPad*ldD
+	inPad := roundUp(in, 16)
+	kern := kernel32()
+	wide := 2 * roundUp(g.ntx, 8)
+	h.wx = grow(h.wx, g.group*g.frame+wide+2)
+	clear(h.wx)
+	h.wv = grow(h.wv, 16*dsV)
+	h.wm = grow(h.wm, 16*dsD)
+	h.wy = grow(h.wy, out*2*g.nty*wide)
+	clear(h.wy) // the cells past dy's planes stay zero
+	h.wg = grow(h.wg, 16*g.outPad*inPad)
+	for g0 := lo; g0 < hi; g0 += g.group {
+		n := min(g.group, hi-g0)
+		xs := x[g0*in*g.ih*g.iw:]
+		for i := range n {
+			toFrame(h.wx[i*g.frame:], xs[i*in*g.ih*g.iw:], in, g.ih, g.iw, g.plane, g.wp, g.pad, g.pad)
+		}
+		for ch := range in {
+			for i := range n {
+				winoIn(h.wx[i*g.frame+ch*g.plane:], g.wp, g.ntx, g.nty, h.wv[ch*ppad+i*g.tiles:], dsV)
+			}
+		}
+		for i := range n {
+			toFrame(h.wy, dy[(g0+i)*out*g.oh*g.ow:], out, g.oh, g.ow, 2*g.nty*wide, wide, 0, 0)
+			for f := range out {
+				winoDy(h.wy[f*2*g.nty*wide:], wide, g.ntx, g.nty, h.wm[f*ldD+i*g.tiles:], dsD)
+			}
+		}
+		// M_ξ [outPad, inPad] += D_ξ·V_ξᵀ: D read in place, V packed
+		// transposed into panels of 16 columns.
+		k := n * g.tiles
+		h.wq = grow(h.wq, 16*k)
+		for xi := range 16 {
+			d, v, m := h.wm[xi*dsD:], h.wv[xi*dsV:], h.wg[xi*g.outPad*inPad:]
+			for c0 := 0; c0 < in; c0 += 16 {
+				w := min(16, in-c0)
+				if w < 16 {
+					clear(h.wq)
+				}
+				packT32(h.wq, 16, v[c0*ppad:], ppad, w, k)
+				kern.runN(k, d, ldD, 1, h.wq, 16, m[c0:], inPad, g0 == lo, g.outPad/tileRows, tileRows*ldD)
+			}
+		}
+	}
+	dw := as[float32](h.dw.Data)
+	if lo == hi {
+		clear(dw)
+		return
+	}
+	m := h.wg
+	for f := range out {
+		for ch := range in {
+			// t = Gᵀ·M [3, 4], then each of its rows times G.
+			var t [3][4]float64
+			for j := range 4 {
+				at := func(i int) float64 { return float64(m[((4*i+j)*g.outPad+f)*inPad+ch]) }
+				m0, m1, m2, m3 := at(0), at(1), at(2), at(3)
+				t[0][j] = m0 + 0.5*(m1+m2)
+				t[1][j] = 0.5 * (m1 - m2)
+				t[2][j] = 0.5*(m1+m2) + m3
+			}
+			d := dw[(f*in+ch)*9:][:9]
+			for a := range 3 {
+				r := t[a]
+				d[3*a] = float32(r[0] + 0.5*(r[1]+r[2]))
+				d[3*a+1] = float32(0.5 * (r[1] - r[2]))
+				d[3*a+2] = float32(0.5*(r[1]+r[2]) + r[3])
+			}
+		}
+	}
+}
+
+// winoDy sets dst[ξ·ds + ty·ntx + tx] to cell ξ of A·e·Aᵀ for the 2×2
+// cells e of src (rows of ws cells) from row 2·ty and column 2·tx on, for
+// the ntx×nty tiles, in blocks of 8 tiles a row (see winoIn): it reads
+// src up to row 2·nty-1 and column 2·roundUp(ntx, 8)-1 and writes up to
+// roundUp(ntx, 8)-ntx tiles past the last. It panics if those are out of
+// range.
+func winoDy(src []float32, ws, ntx, nty int, dst []float32, ds int) {
+	bx := roundUp(ntx, 8)
+	_, _ = src[(2*nty-1)*ws+2*bx-1], dst[15*ds+(nty-1)*ntx+bx-1]
+	winoDy32(&src[0], ws, ntx, nty, &dst[0], ds)
+}
+
 // grow returns s with length n, reallocated only if its capacity is less.
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {

@@ -49,6 +49,27 @@ func winoOutGo(m []float32, ds, ntx, nty int, dst []float32, wide int, bias floa
 	}
 }
 
+// winoDyGo is winoDy32 on one tile at a time, the operations in the same
+// order: each of the 2 rows (e, o) times Aᵀ's transpose (e, e+o, e-o,
+// -o), then the rows combined the same way.
+func winoDyGo(src []float32, ws, ntx, nty int, dst []float32, ds int) {
+	for ty := range nty {
+		for tx := range ntx {
+			var w [2][4]float32
+			for r := range 2 {
+				e, o := src[(2*ty+r)*ws+2*tx], src[(2*ty+r)*ws+2*tx+1]
+				w[r] = [4]float32{e, e + o, e - o, -o}
+			}
+			for j := range 4 {
+				v := [4]float32{w[0][j], w[0][j] + w[1][j], w[0][j] - w[1][j], -w[1][j]}
+				for i := range 4 {
+					dst[(4*i+j)*ds+ty*ntx+tx] = v[i]
+				}
+			}
+		}
+	}
+}
+
 // TestWinogradTransformsSameBits checks the AVX2 transforms against
 // winoInGo and winoOutGo, bit for bit, on every tile of rows of 1 to 17
 // tiles (whole blocks of 8 and parts).
@@ -73,6 +94,18 @@ func TestWinogradTransformsSameBits(t *testing.T) {
 					}
 				}
 			}
+			dws := 2 * bx
+			dsrc := RandN[float32](r, 1, 2*nty*dws).Data
+			got, want = make([]float32, 16*ds), make([]float32, 16*ds)
+			winoDy(dsrc, dws, ntx, nty, got, ds)
+			winoDyGo(dsrc, dws, ntx, nty, want, ds)
+			for xi := range 16 {
+				for p := range nty * ntx {
+					if g, w := got[xi*ds+p], want[xi*ds+p]; math.Float32bits(g) != math.Float32bits(w) {
+						t.Fatalf("ntx %d, nty %d: winoDy cell %d of tile %d = %v, want %v", ntx, nty, xi, p, g, w)
+					}
+				}
+			}
 			m := RandN[float32](r, 1, 16*ds).Data
 			wide := 2 * bx
 			got, want = make([]float32, 2*nty*wide), make([]float32, 2*nty*wide)
@@ -93,11 +126,11 @@ func TestWinogradTransformsSameBits(t *testing.T) {
 // Winograd's algorithm with the convolution's sums in float64, on shapes
 // with odd and even outputs, every padding up to 3, blocks of 8 tiles
 // whole and cut, groups of images whole and cut, with and without a
-// bias; and the backward pass's dx, the convolution of dy with the
-// flipped filters, through it where the padding is at most 2. The
+// bias; and the backward pass's dw through it, and dx, the convolution of
+// dy with the flipped filters, where the padding is at most 2. The
 // products of the transformed cells round differently from the windows':
 // 2e-6 of the sum of the products' magnitudes bounds the error (at most
-// 2.6e-7 is seen). It also checks that a batch gives each image the bits
+// 2.6e-7 is seen, 1.6e-7 for dw). It also checks that a batch gives each image the bits
 // it gets alone, whatever the groups and halves.
 func TestConv2DWinograd(t *testing.T) {
 	if !haveSIMD {
@@ -166,6 +199,32 @@ func TestConv2DWinograd(t *testing.T) {
 				t.Fatalf("dx through Winograd's algorithm: %v", wino)
 			}
 			c.x, c.w, c.dx = nil, nil, nil
+			for f := range g.out {
+				for ch := range g.in {
+					for ky := range 3 {
+						for kx := range 3 {
+							var want, mag float64
+							for i := range g.n {
+								for oy := range oh {
+									for ox := range ow {
+										iy, ix := oy+ky-g.pad, ox+kx-g.pad
+										if iy < 0 || iy >= g.h || ix < 0 || ix >= g.w {
+											continue
+										}
+										p := float64(x.Data[((i*g.in+ch)*g.h+iy)*g.w+ix]) * float64(dy.Data[((i*g.out+f)*oh+oy)*ow+ox])
+										want += p
+										mag += math.Abs(p)
+									}
+								}
+							}
+							got := float64(dw.Data[((f*g.in+ch)*3+ky)*3+kx])
+							if math.Abs(got-want) > 2e-6*mag {
+								t.Fatalf("dw[%d, %d, %d, %d] = %v, want %v (magnitude %v)", f, ch, ky, kx, got, want, mag)
+							}
+						}
+					}
+				}
+			}
 			for i := range g.n {
 				for ch := range g.in {
 					for iy := range g.h {

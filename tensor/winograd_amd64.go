@@ -11,3 +11,6 @@ func winoIn32(src *float32, ws, ntx, nty int, dst *float32, ds int)
 
 //go:noescape
 func winoOut32(m *float32, ds, ntx, nty int, dst *float32, wide int, bias float32)
+
+//go:noescape
+func winoDy32(src *float32, ws, ntx, nty int, dst *float32, ds int)

@@ -169,3 +169,74 @@ out_block:
 	JNZ out_row
 	VZEROUPPER
 	RET
+
+// WDROW loads the 16 cells of one row of dy under a block of 8 tiles (the
+// tile of lane t has cells 2t and 2t+1 at addr and addr+32) and leaves in
+// A, B, C, D the row times Aᵀ's transpose: e, e+o, e-o, -o (e and o the
+// tile's two cells). Y12 and Y13 are scratch; Y15 holds -0.
+#define WDROW(a0, a1, A, B, C, D) \
+	VMOVUPS a0, Y12; \
+	VMOVUPS a1, Y13; \
+	VSHUFPS $0x88, Y13, Y12, A; \
+	VSHUFPS $0xDD, Y13, Y12, D; \
+	VPERMPD $0xD8, A, A; \
+	VPERMPD $0xD8, D, D; \
+	VADDPS D, A, B; \
+	VSUBPS D, A, C; \
+	VXORPS Y15, D, D
+
+// func winoDy32(src *float32, ws, ntx, nty int, dst *float32, ds int)
+TEXT ·winoDy32(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ ws+8(FP), R8
+	SHLQ $2, R8               // R8: bytes per row of dy
+	MOVQ ntx+16(FP), CX
+	MOVQ nty+24(FP), DX
+	MOVQ dst+32(FP), DI
+	MOVQ ds+40(FP), R9
+	SHLQ $2, R9               // R9: bytes per plane of dst
+	MOVL $0x80000000, AX
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+dy_row:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	XORQ R10, R10
+dy_block:
+	WDROW((R11), 32(R11), Y0, Y1, Y2, Y3)
+	WDROW((R11)(R8*1), 32(R11)(R8*1), Y4, Y5, Y6, Y7)
+	MOVQ R12, R13
+	WSTORE4
+	VADDPS Y4, Y0, Y8
+	VADDPS Y5, Y1, Y9
+	VADDPS Y6, Y2, Y10
+	VADDPS Y7, Y3, Y11
+	VSUBPS Y4, Y0, Y0
+	VSUBPS Y5, Y1, Y1
+	VSUBPS Y6, Y2, Y2
+	VSUBPS Y7, Y3, Y3
+	VMOVUPS Y8, (R13)
+	ADDQ R9, R13
+	VMOVUPS Y9, (R13)
+	ADDQ R9, R13
+	VMOVUPS Y10, (R13)
+	ADDQ R9, R13
+	VMOVUPS Y11, (R13)
+	ADDQ R9, R13
+	WSTORE4
+	VXORPS Y15, Y4, Y0
+	VXORPS Y15, Y5, Y1
+	VXORPS Y15, Y6, Y2
+	VXORPS Y15, Y7, Y3
+	WSTORE4
+	ADDQ $64, R11             // 16 cells: the next 8 tiles
+	ADDQ $32, R12
+	ADDQ $8, R10
+	CMPQ R10, CX
+	JLT dy_block
+	LEAQ (SI)(R8*2), SI       // two rows down
+	LEAQ (DI)(CX*4), DI       // ntx tiles on
+	DECQ DX
+	JNZ dy_row
+	VZEROUPPER
+	RET

@@ -9,3 +9,5 @@ func winoIn32(src *float32, ws, ntx, nty int, dst *float32, ds int) { panic("ten
 func winoOut32(m *float32, ds, ntx, nty int, dst *float32, wide int, bias float32) {
 	panic("tensor: no winoOut32")
 }
+
+func winoDy32(src *float32, ws, ntx, nty int, dst *float32, ds int) { panic("tensor: no winoDy32") }
