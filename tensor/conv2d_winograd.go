@@ -47,11 +47,21 @@ var winogradOK = true
 // images (V and M), in floats: 512 KB, half of Zen 4's L2 cache.
 const winoFloats = 1 << 17
 
-// winograd reports whether the forward pass takes forwardWinograd.
+// winograd reports whether the forward pass takes forwardWinograd and the
+// backward pass computes dw with dwWinograd.
 func (c *Conv2D[T]) winograd() bool {
 	var z T
 	return unsafe.Sizeof(z) == 4 && useSIMD && winogradOK && c.Stride == 1 &&
-		c.kh == 3 && c.kw == 3 && c.w.Dim(1) >= winogradMinIn
+		c.kh == 3 && c.kw == 3 && c.w.Dim(1) >= winogradMinIn &&
+		winoFits(c.w.Dim(1), c.w.Dim(0), c.oh, c.ow)
+}
+
+// winoFits reports whether the transformed planes of one image, from in
+// channels to out of oh×ow, fit in 4·winoFloats floats (2 MB): larger
+// images (ImageNet's, not MNIST's or CIFAR's) keep the windows' sums
+// rather than planes far larger than the caches.
+func winoFits(in, out, oh, ow int) bool {
+	return 16*(in+padRows(out))*((oh+1)/2)*((ow+1)/2) <= 4*winoFloats
 }
 
 // winogradDx reports whether the backward pass computes dx with Winograd's
@@ -60,7 +70,8 @@ func (c *Conv2D[T]) winograd() bool {
 func (c *Conv2D[T]) winogradDx() bool {
 	var z T
 	return unsafe.Sizeof(z) == 4 && useSIMD && winogradOK && c.Stride == 1 &&
-		c.kh == 3 && c.kw == 3 && c.Pad <= 2 && c.w.Dim(0) >= winogradMinIn
+		c.kh == 3 && c.kw == 3 && c.Pad <= 2 && c.w.Dim(0) >= winogradMinIn &&
+		winoFits(c.w.Dim(0), c.w.Dim(1), c.x.Dim(2), c.x.Dim(3))
 }
 
 // winoGeom is the geometry of a Winograd pass from in planes of ih×iw
