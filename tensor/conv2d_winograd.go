@@ -32,11 +32,12 @@ import "unsafe"
 // winogradMinIn is the fewest input channels (of dy for dx) for which
 // Winograd's algorithm pays: the input's transform is paid once per input
 // channel, the products it saves once per pair of channels. Measured on
-// Zen 4 (BenchmarkConv2DWinograd, one core, 5 interleaved pairs, forward
-// pass to 16 channels at 28×28): 4 channels 6% slower, 8 channels 4%
-// faster, 16 channels 30% faster; DeepConvNet's layers from 16 channels,
-// 1.2 to 2 times as fast forward, their backward passes (dw unchanged)
-// 15 to 30% faster.
+// the project's AVX2 machine, an AMD EPYC without AVX-512 and with 512 KB
+// of L2 cache a core (BenchmarkConv2DWinograd, one core, 5 interleaved
+// pairs, forward pass to 16 channels at 28×28): 4 channels 6% slower, 8
+// channels 4% faster, 16 channels 30% faster. DeepConvNet's layers, from
+// 16 channels: forward 1.2 to 2 times as fast, backward (dw and dx) in
+// 0.53 to 0.85 of the time.
 const winogradMinIn = 8
 
 // winogradOK lets Conv2D's forward pass take Winograd's algorithm (see
@@ -44,7 +45,8 @@ const winogradMinIn = 8
 var winogradOK = true
 
 // winoFloats bounds the transformed inputs and products of a group of
-// images (V and M), in floats: 512 KB, half of Zen 4's L2 cache.
+// images (V and M), in floats: 512 KB, the L2 cache of a core of the
+// machine it was measured on (Zen 4 has 1 MB).
 const winoFloats = 1 << 17
 
 // winograd reports whether the forward pass takes forwardWinograd and the
