@@ -109,8 +109,9 @@ var (
 //
 // Shapes: x [batch, In, h, w], W [Out, In, kh, kw] (PyTorch's layout, so model
 // files store it as it is), b [Out], y [batch, Out, oh, ow] with oh and ow
-// from Window.Out. The loops (im2col, the products, col2im, the batch
-// split between two goroutines) are tensor.Conv2D's.
+// from Window.Out. The loops (windows read in place or unrolled by im2col,
+// the products, Winograd's F(2×2, 3×3) for float32 3×3 filters at stride
+// 1, the batch split between two goroutines) are tensor.Conv2D's.
 type Conv2D[T tensor.Float] struct {
 	W, B    *Param[T] // B is nil for a convolution without bias
 	in, out int
