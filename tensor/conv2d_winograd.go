@@ -186,26 +186,14 @@ func (h *convHalf[T]) dxWinograd(c *Conv2D[T], lo, hi int) {
 // operations whatever the grouping, so the same bits whatever the halves.
 func (h *convHalf[T]) winoPass(g winoGeom, x, u, b, y []float32, lo, hi int) {
 	in, out := g.in, g.out
-	ppad := roundUp(g.group*g.tiles, 16)
-	dsV, dsM := in*ppad+8, g.outPad*ppad+8
-	wide := 2 * roundUp(g.ntx, 8)
-	h.wx = grow(h.wx, g.group*g.frame+wide+2)
-	clear(h.wx) // the frames' borders stay zero; the insides are overwritten
-	h.wv = grow(h.wv, 16*dsV)
+	ppad, dsV, wide := h.prepareInput(g)
+	dsM := g.outPad*ppad + 8
 	h.wm = grow(h.wm, 16*dsM)
 	h.wy = grow(h.wy, out*g.oh*wide+wide)
 	kern := kernel32()
 	for g0 := lo; g0 < hi; g0 += g.group {
 		n := min(g.group, hi-g0)
-		xs := x[g0*in*g.ih*g.iw:]
-		for i := range n {
-			toFrame(h.wx[i*g.frame:], xs[i*in*g.ih*g.iw:], in, g.ih, g.iw, g.plane, g.wp, g.pad, g.pad)
-		}
-		for ch := range in {
-			for i := range n {
-				winoIn(h.wx[i*g.frame+ch*g.plane:], g.wp, g.ntx, g.nty, h.wv[ch*ppad+i*g.tiles:], dsV)
-			}
-		}
+		h.transformInput(g, x, g0, n, ppad, dsV)
 		cols := roundUp(n*g.tiles, 16)
 		for xi := range 16 {
 			u, v, m := u[xi*g.outPad*in:], h.wv[xi*dsV:], h.wm[xi*dsM:]
@@ -242,32 +230,20 @@ func (h *convHalf[T]) dwWinograd(c *Conv2D[T], lo, hi int) {
 	g := newWinoGeom(hi-lo, c.x.Dim(1), c.dy.Dim(1), c.x.Dim(2), c.x.Dim(3), c.Pad)
 	in, out := g.in, g.out
 	x, dy := as[float32](c.x.Data), as[float32](c.dy.Data)
-	ppad := roundUp(g.group*g.tiles, 16)
+	ppad, dsV, wide := h.prepareInput(g)
 	// D's rows (one per filter, image after image) have 8 cells of slack:
 	// their images go in order inside the filters, not the other way.
 	ldD := ppad + 8
-	dsV, dsD := in*ppad+8, g.outPad*ldD
+	dsD := g.outPad * ldD
 	inPad := roundUp(in, 16)
 	kern := kernel32()
-	wide := 2 * roundUp(g.ntx, 8)
-	h.wx = grow(h.wx, g.group*g.frame+wide+2)
-	clear(h.wx)
-	h.wv = grow(h.wv, 16*dsV)
 	h.wm = grow(h.wm, 16*dsD)
 	h.wy = grow(h.wy, out*2*g.nty*wide)
 	clear(h.wy) // the cells past dy's planes stay zero
 	h.wg = grow(h.wg, 16*g.outPad*inPad)
 	for g0 := lo; g0 < hi; g0 += g.group {
 		n := min(g.group, hi-g0)
-		xs := x[g0*in*g.ih*g.iw:]
-		for i := range n {
-			toFrame(h.wx[i*g.frame:], xs[i*in*g.ih*g.iw:], in, g.ih, g.iw, g.plane, g.wp, g.pad, g.pad)
-		}
-		for ch := range in {
-			for i := range n {
-				winoIn(h.wx[i*g.frame+ch*g.plane:], g.wp, g.ntx, g.nty, h.wv[ch*ppad+i*g.tiles:], dsV)
-			}
-		}
+		h.transformInput(g, x, g0, n, ppad, dsV)
 		for i := range n {
 			toFrame(h.wy, dy[(g0+i)*out*g.oh*g.ow:], out, g.oh, g.ow, 2*g.nty*wide, wide, 0, 0)
 			for f := range out {
@@ -328,6 +304,37 @@ func winoDy(src []float32, ws, ntx, nty int, dst []float32, ds int) {
 	bx := roundUp(ntx, 8)
 	_, _ = src[(2*nty-1)*ws+2*bx-1], dst[15*ds+(nty-1)*ntx+bx-1]
 	winoDy32(&src[0], ws, ntx, nty, &dst[0], ds)
+}
+
+// prepareInput sizes and clears the frames of a group of images of
+// geometry g (forwardImplicit's frames, one after the other, with slack
+// for the blocks past a row's last tile) and sizes V; it returns the
+// tiles of a group rounded up to 16 (ppad, the length of V's rows), the
+// floats between V's planes (dsV) and the width of a wide output (whole
+// blocks of 8 tiles).
+func (h *convHalf[T]) prepareInput(g winoGeom) (ppad, dsV, wide int) {
+	ppad = roundUp(g.group*g.tiles, 16)
+	dsV = g.in*ppad + 8
+	wide = 2 * roundUp(g.ntx, 8)
+	h.wx = grow(h.wx, g.group*g.frame+wide+2)
+	clear(h.wx) // the frames' borders stay zero; the insides are overwritten
+	h.wv = grow(h.wv, 16*dsV)
+	return ppad, dsV, wide
+}
+
+// transformInput copies images g0..g0+n-1 of x into their frames and
+// sets V_ξ [in, ppad] (planes dsV floats apart) to their tiles'
+// transforms, the images' tiles one after the other.
+func (h *convHalf[T]) transformInput(g winoGeom, x []float32, g0, n, ppad, dsV int) {
+	size := g.in * g.ih * g.iw
+	for i := range n {
+		toFrame(h.wx[i*g.frame:], x[(g0+i)*size:], g.in, g.ih, g.iw, g.plane, g.wp, g.pad, g.pad)
+	}
+	for ch := range g.in {
+		for i := range n {
+			winoIn(h.wx[i*g.frame+ch*g.plane:], g.wp, g.ntx, g.nty, h.wv[ch*ppad+i*g.tiles:], dsV)
+		}
+	}
 }
 
 // grow returns s with length n, reallocated only if its capacity is less.
