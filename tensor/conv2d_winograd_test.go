@@ -85,27 +85,26 @@ func TestWinogradTransformsSameBits(t *testing.T) {
 			src := RandN[float32](r, 1, (2*nty+2)*ws+2*bx+2).Data
 			ds := nty*ntx + 8
 			got, want := make([]float32, 16*ds), make([]float32, 16*ds)
-			winoIn(src, ws, ntx, nty, got, ds)
-			winoInGo(src, ws, ntx, nty, want, ds)
-			for xi := range 16 {
-				for p := range nty * ntx {
-					if g, w := got[xi*ds+p], want[xi*ds+p]; math.Float32bits(g) != math.Float32bits(w) {
-						t.Fatalf("ntx %d, nty %d: winoIn cell %d of tile %d = %v, want %v", ntx, nty, xi, p, g, w)
+			// samePlanes fails unless the 16 planes' first nty·ntx tiles
+			// have the same bits.
+			samePlanes := func(name string, got, want []float32) {
+				for xi := range 16 {
+					for p := range nty * ntx {
+						if g, w := got[xi*ds+p], want[xi*ds+p]; math.Float32bits(g) != math.Float32bits(w) {
+							t.Fatalf("ntx %d, nty %d: %s cell %d of tile %d = %v, want %v", ntx, nty, name, xi, p, g, w)
+						}
 					}
 				}
 			}
+			winoIn(src, ws, ntx, nty, got, ds)
+			winoInGo(src, ws, ntx, nty, want, ds)
+			samePlanes("winoIn", got, want)
 			dws := 2 * bx
 			dsrc := RandN[float32](r, 1, 2*nty*dws).Data
 			got, want = make([]float32, 16*ds), make([]float32, 16*ds)
 			winoDy(dsrc, dws, ntx, nty, got, ds)
 			winoDyGo(dsrc, dws, ntx, nty, want, ds)
-			for xi := range 16 {
-				for p := range nty * ntx {
-					if g, w := got[xi*ds+p], want[xi*ds+p]; math.Float32bits(g) != math.Float32bits(w) {
-						t.Fatalf("ntx %d, nty %d: winoDy cell %d of tile %d = %v, want %v", ntx, nty, xi, p, g, w)
-					}
-				}
-			}
+			samePlanes("winoDy", got, want)
 			m := RandN[float32](r, 1, 16*ds).Data
 			wide := 2 * bx
 			got, want = make([]float32, 2*nty*wide), make([]float32, 2*nty*wide)
