@@ -92,7 +92,16 @@ var simdKernel32 = kernel[float32]{mr: 6, nr: 16, run: func(k int, a, b, c []flo
 }, edgeT: func(k int, a []float32, lda int, b []float32, bs int, out []float32) {
 	_, _, _ = a[(k-1)*lda+31], b[(k-1)*bs+1], out[63]
 	sgemmT2x32(k, &a[0], lda, &b[0], bs, &out[0])
+}, edgeN: func(k int, a []float32, lda int, a2 []float32, b []float32, bs int, out []float32) {
+	_, _, _, _ = a[7*lda+k-1], a2[7*lda+k-1], b[(k-1)*bs+1], out[31]
+	if k < 4 {
+		panic("tensor: edgeN: fewer than four terms")
+	}
+	sgemmE16x2(k, &a[0], lda, &a2[0], &b[0], bs, &out[0])
 }}
+
+//go:noescape
+func sgemmE16x2(k int, a *float32, lda int, a2 *float32, b *float32, bs int, out *float32)
 
 //go:noescape
 func sgemmT2x32(k int, a *float32, lda int, b *float32, bs int, out *float32)

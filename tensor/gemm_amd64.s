@@ -761,3 +761,156 @@ sgemmT2x32_loop:
 	VMOVUPS Y7, 224(DX)
 	VZEROUPPER
 	RET
+
+// E16X2_LOAD loads four elements (from SI, R12, R13, R14) of each of
+// the 16 rows and transposes them: a's rows 0-7 for terms 0-3 in Y4, Y12,
+// Y13, Y7 and a2's in Y8, Y5, Y6, Y11, row i in lane i. Each ymm is first
+// loaded with rows i and i+4 in its halves, then transposed in-lane.
+#define E16X2_LOAD \
+	VMOVUPS (SI), X4; \
+	VINSERTF128 $1, (SI)(R9*4), Y4, Y4; \
+	VMOVUPS (SI)(R9*1), X5; \
+	VINSERTF128 $1, (R12), Y5, Y5; \
+	VMOVUPS (SI)(R9*2), X6; \
+	VINSERTF128 $1, (SI)(R10*2), Y6, Y6; \
+	VMOVUPS (SI)(R10*1), X7; \
+	VINSERTF128 $1, (R12)(R9*2), Y7, Y7; \
+	VMOVUPS (R13), X8; \
+	VINSERTF128 $1, (R13)(R9*4), Y8, Y8; \
+	VMOVUPS (R13)(R9*1), X9; \
+	VINSERTF128 $1, (R14), Y9, Y9; \
+	VMOVUPS (R13)(R9*2), X10; \
+	VINSERTF128 $1, (R13)(R10*2), Y10, Y10; \
+	VMOVUPS (R13)(R10*1), X11; \
+	VINSERTF128 $1, (R14)(R9*2), Y11, Y11; \
+	VUNPCKLPS Y5, Y4, Y12; \
+	VUNPCKHPS Y5, Y4, Y5; \
+	VUNPCKLPS Y7, Y6, Y13; \
+	VUNPCKHPS Y7, Y6, Y7; \
+	VSHUFPS $0x44, Y13, Y12, Y4; \
+	VSHUFPS $0xEE, Y13, Y12, Y12; \
+	VSHUFPS $0x44, Y7, Y5, Y13; \
+	VSHUFPS $0xEE, Y7, Y5, Y7; \
+	VUNPCKLPS Y9, Y8, Y5; \
+	VUNPCKHPS Y9, Y8, Y9; \
+	VUNPCKLPS Y11, Y10, Y6; \
+	VUNPCKHPS Y11, Y10, Y11; \
+	VSHUFPS $0x44, Y6, Y5, Y8; \
+	VSHUFPS $0xEE, Y6, Y5, Y5; \
+	VSHUFPS $0x44, Y11, Y9, Y6; \
+	VSHUFPS $0xEE, Y11, Y9, Y11
+
+// func sgemmE16x2(k int, a *float32, lda int, a2 *float32, b *float32, bs int, out *float32)
+//
+// The edge of a plain op(a) read in place (kernel.edgeN): for rows i < 8
+// of a (rows lda elements apart) and of a2, and columns j < 2 of b (rows
+// bs apart), out[j·16 + i] = Σ_{q<k} a[i·lda + q]·b[q·bs + j] and
+// out[j·16 + 8 + i] the same sum over a2's rows: each a sum from 0 with
+// one fused multiply-add per term, q in increasing order, as the tile
+// kernels give each element. The rows go in the lanes: four elements of
+// each of eight rows are loaded at once and transposed in registers. k ≥ 4:
+// the last k mod 4 terms come from a load of the last four, whose first
+// elements are left out.
+TEXT ·sgemmE16x2(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ a2+24(FP), R13
+	MOVQ b+32(FP), DI
+	MOVQ bs+40(FP), R8
+	MOVQ out+48(FP), DX
+	SHLQ $2, R9
+	SHLQ $2, R8
+	LEAQ (R9)(R9*2), R10 // 3 rows of a
+	LEAQ (R8)(R8*2), R11 // 3 rows of b
+	LEAQ (SI)(R9*4), R12
+	ADDQ R9, R12         // row 5 of a
+	LEAQ (R13)(R9*4), R14
+	ADDQ R9, R14         // row 5 of a2
+	MOVQ CX, BX
+	ANDQ $3, BX          // the terms left after the groups of four
+	SHRQ $2, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+sgemmE16x2_loop:
+	E16X2_LOAD
+	VBROADCASTSS (DI), Y14
+	VBROADCASTSS 4(DI), Y15
+	VFMADD231PS Y14, Y4, Y0
+	VFMADD231PS Y15, Y4, Y1
+	VFMADD231PS Y14, Y8, Y2
+	VFMADD231PS Y15, Y8, Y3
+	VBROADCASTSS (DI)(R8*1), Y9
+	VBROADCASTSS 4(DI)(R8*1), Y10
+	VFMADD231PS Y9, Y12, Y0
+	VFMADD231PS Y10, Y12, Y1
+	VFMADD231PS Y9, Y5, Y2
+	VFMADD231PS Y10, Y5, Y3
+	VBROADCASTSS (DI)(R8*2), Y14
+	VBROADCASTSS 4(DI)(R8*2), Y15
+	VFMADD231PS Y14, Y13, Y0
+	VFMADD231PS Y15, Y13, Y1
+	VFMADD231PS Y14, Y6, Y2
+	VFMADD231PS Y15, Y6, Y3
+	VBROADCASTSS (DI)(R11*1), Y9
+	VBROADCASTSS 4(DI)(R11*1), Y10
+	VFMADD231PS Y9, Y7, Y0
+	VFMADD231PS Y10, Y7, Y1
+	VFMADD231PS Y9, Y11, Y2
+	VFMADD231PS Y10, Y11, Y3
+	ADDQ $16, SI
+	ADDQ $16, R12
+	ADDQ $16, R13
+	ADDQ $16, R14
+	LEAQ (DI)(R8*4), DI
+	DECQ CX
+	JNZ sgemmE16x2_loop
+
+	TESTQ BX, BX
+	JZ sgemmE16x2_store
+	// The last BX terms: load the last four (back 4-BX elements) and use
+	// the last BX of them, b's rows from the next one on.
+	MOVQ $4, AX
+	SUBQ BX, AX
+	SHLQ $2, AX
+	SUBQ AX, SI
+	SUBQ AX, R12
+	SUBQ AX, R13
+	SUBQ AX, R14
+	E16X2_LOAD
+	CMPQ BX, $2
+	JB sgemmE16x2_tail1
+	JE sgemmE16x2_tail2
+	VBROADCASTSS (DI), Y9
+	VBROADCASTSS 4(DI), Y10
+	VFMADD231PS Y9, Y12, Y0
+	VFMADD231PS Y10, Y12, Y1
+	VFMADD231PS Y9, Y5, Y2
+	VFMADD231PS Y10, Y5, Y3
+	ADDQ R8, DI
+sgemmE16x2_tail2:
+	VBROADCASTSS (DI), Y14
+	VBROADCASTSS 4(DI), Y15
+	VFMADD231PS Y14, Y13, Y0
+	VFMADD231PS Y15, Y13, Y1
+	VFMADD231PS Y14, Y6, Y2
+	VFMADD231PS Y15, Y6, Y3
+	ADDQ R8, DI
+sgemmE16x2_tail1:
+	VBROADCASTSS (DI), Y9
+	VBROADCASTSS 4(DI), Y10
+	VFMADD231PS Y9, Y7, Y0
+	VFMADD231PS Y10, Y7, Y1
+	VFMADD231PS Y9, Y11, Y2
+	VFMADD231PS Y10, Y11, Y3
+
+sgemmE16x2_store:
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y2, 32(DX)
+	VMOVUPS Y1, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VZEROUPPER
+	RET

@@ -61,6 +61,11 @@ const (
 // most two columns 32 rows at a time, the rows in SIMD lanes: out[j·32 + i]
 // = Σ_q a[q·lda + i]·b[q·bs + j], i < 32, j < 2, with the operations run
 // gives each element (they are added to c after).
+//
+// edgeN, if non-nil, does the same for a plain op(a) read in place, 16
+// rows at a time, in two blocks of eight: out[j·16 + i] = Σ_q a[i·lda +
+// q]·b[q·bs + j] and out[j·16 + 8 + i] = Σ_q a2[i·lda + q]·b[q·bs + j],
+// i < 8, j < 2, k ≥ 4.
 type kernel[E float32 | float64] struct {
 	mr, nr      int
 	run, half   func(k int, a, b, c []E, ldc int, over bool)
@@ -69,6 +74,7 @@ type kernel[E float32 | float64] struct {
 	runA        func(k int, a []E, off []int, b []E, bs int, c []E, ldc int, over bool)
 	runN        func(k int, a []E, rs, ks int, b []E, bs int, c []E, ldc int, over bool, tiles, astep int)
 	edgeT       func(k int, a []E, lda int, b []E, bs int, out []E)
+	edgeN       func(k int, a []E, lda int, a2 []E, b []E, bs int, out []E)
 }
 
 // gemmBlocked computes c = alpha·op(a)·op(b) + beta·c with packing, cache
@@ -365,10 +371,16 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 					}
 					w := min(nr, nc-jr)
 					ir0 := 0
-					if w <= 2 && mc == blockMC && p.inPlaceA && p.transA && p.kern.edgeT != nil {
-						// blockMC is a multiple of 32 and of mr.
-						p.edgeT(ic, mc, pc, kc, jc+jr, w, bp, bs, tile, over)
-						ir0 = mc
+					if w <= 2 && mc >= edgeTRows && p.inPlaceA && p.transA && p.kern.edgeT != nil {
+						// The rows after the last multiple of edgeTRows
+						// (a multiple of mr) take the tiles below.
+						ir0 = mc / edgeTRows * edgeTRows
+						p.edgeT(ic, ir0, pc, kc, jc+jr, w, bp, bs, tile, over)
+					} else if w <= 2 && kc >= 4 && mc >= edgeNRows && p.inPlaceA && !p.transA && p.aOff == nil && p.kern.edgeN != nil {
+						// The rows after the last multiple of edgeNRows
+						// (a multiple of mr) take the tiles below.
+						ir0 = mc / edgeNRows * edgeNRows
+						p.edgeN(ic, ir0, pc, kc, jc+jr, w, bp, bs, tile, over)
 					}
 					for ir := ir0; ir < mc; ir += mr {
 						if n := p.fullTiles(ir, mc, fullA, w, offB); n > 1 {
@@ -444,7 +456,7 @@ func (p *part[E]) fullTiles(ir, mc, fullA, w int, offB []int) int {
 	return (mc - ir) / p.kern.mr
 }
 
-// edgeT computes rows ic..ic+mc-1 (mc a multiple of 32) of the w ≤ 2
+// edgeT computes rows ic..ic+mc-1 (mc a multiple of edgeTRows) of the w ≤ 2
 // columns from j of c with kernel.edgeT, for a transposed op(a) and the
 // panel bp (row stride bs) of op(b); out holds at least 64 elements. With
 // over, c is overwritten (0 + the sum) instead of added to.
@@ -454,6 +466,44 @@ func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over 
 		for jj := 0; jj < w; jj++ {
 			col := out[jj*32 : jj*32+32]
 			for r, v := range col {
+				e := &p.c[(i+r)*p.ldc+j+jj]
+				if over {
+					*e = 0 + v
+				} else {
+					*e += v
+				}
+			}
+		}
+	}
+}
+
+// edgeTRows is the granularity, in rows, of the blocks of a transposed
+// op(a) whose edge panels of one or two columns kernel.edgeT computes: a
+// multiple of its 32 rows and of the kernels' mr (6), so that the rows
+// after them start a tile; blockMC is one such block.
+const edgeTRows = 96
+
+// edgeNRows is the granularity, in rows, of the blocks of a plain op(a)
+// whose edge panels of one or two columns kernel.edgeN computes: a
+// multiple of its eight rows and of the kernels' mr (6), so that the rows
+// after them start a tile. A chunk of four tiles (24 rows, as a batch of
+// 100 is cut for two goroutines) is one such block.
+const edgeNRows = 24
+
+// edgeN computes rows ic..ic+mc-1 (mc a multiple of edgeNRows) of the w ≤
+// 2 columns from j of c with kernel.edgeN, for a plain op(a) read in place
+// and the panel bp (row stride bs) of op(b); out holds at least 32
+// elements. With over, c is overwritten (0 + the sum) instead of added to.
+func (p *part[E]) edgeN(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over bool) {
+	for i := ic; i < ic+mc; i += 16 {
+		a := p.a[i*p.lda+pc:]
+		rows, a2 := 8, a // eight rows left: a2 repeats them, its sums unused
+		if i+8 < ic+mc {
+			rows, a2 = 16, a[8*p.lda:]
+		}
+		p.kern.edgeN(kc, a, p.lda, a2, bp, bs, out)
+		for jj := 0; jj < w; jj++ {
+			for r, v := range out[jj*16 : jj*16+rows] {
 				e := &p.c[(i+r)*p.ldc+j+jj]
 				if over {
 					*e = 0 + v
