@@ -198,6 +198,12 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 		p.inPlaceB = p.direct && kern.runO != nil
 	}
 	p.kcMax = balanced(k, blockKC)
+	// kernel.edgeN takes every row of an edge panel of one or two columns
+	// under a plain op(a) read in place (its last rows from a block of
+	// eight that overlaps the ones before); a panel of two columns it
+	// reads in place too, where op(b) is (the kernel reads two columns).
+	p.edgeN = kern.edgeN != nil && p.inPlaceA && !transA && aOff == nil && bOff == nil && k >= 4 && m >= 8
+	p.edgeInPlace = p.edgeN && p.inPlaceB && n%kern.nr == 2
 	var shared *packBuf
 	if p.chunks > 1 && p.rows {
 		shared = p.packShared()
@@ -216,7 +222,7 @@ func blocked[E float32 | float64](kern kernel[E], transA, transB bool, m, n, k i
 // returns the pooled buffer to put back, or nil if nothing needs packing.
 func (p *part[E]) packShared() *packBuf {
 	nr := p.kern.nr
-	if p.inPlaceB && p.n%nr == 0 {
+	if p.inPlaceB && (p.n%nr == 0 || p.edgeInPlace) {
 		return nil
 	}
 	nPC := (p.k + p.kcMax - 1) / p.kcMax
@@ -244,8 +250,12 @@ func (p *part[E]) sharedB(jc, pc int) []E {
 }
 
 // fullB returns how many of nc columns of op(b) (from a multiple of nr)
-// are read in place, in whole panels; the others are packed.
+// are read in place, in whole panels or an edge panel of two columns that
+// kernel.edgeN reads (see edgeInPlace); the others are packed.
 func (p *part[E]) fullB(nc int) int {
+	if p.edgeInPlace && nc%p.kern.nr == 2 {
+		return nc
+	}
 	if p.inPlaceB {
 		return nc / p.kern.nr * p.kern.nr
 	}
@@ -288,9 +298,13 @@ type part[E float32 | float64] struct {
 	// else packed; full panels of op(b) in b if inPlaceB (op(b) not
 	// transposed), else packed.
 	direct, inPlaceA, inPlaceB bool
-	kcMax                      int // the length of the runs of p, balanced
-	shared                     []E // op(b) packed once for all chunks, or nil
-	slot                       int // the size of a block of shared
+	// edgeN: kernel.edgeN computes the edge panels of at most two
+	// columns, all their rows; edgeInPlace: it reads a panel of two
+	// columns in place, where op(b) is read in place.
+	edgeN, edgeInPlace bool
+	kcMax              int // the length of the runs of p, balanced
+	shared             []E // op(b) packed once for all chunks, or nil
+	slot               int // the size of a block of shared
 }
 
 // RunChunk computes chunk i of c.
@@ -376,11 +390,9 @@ func (p *part[E]) run(i0, i1, j0, j1 int) {
 						// (a multiple of mr) take the tiles below.
 						ir0 = mc / edgeTRows * edgeTRows
 						p.edgeT(ic, ir0, pc, kc, jc+jr, w, bp, bs, tile, over)
-					} else if w <= 2 && kc >= 4 && mc >= edgeNRows && p.inPlaceA && !p.transA && p.aOff == nil && p.kern.edgeN != nil {
-						// The rows after the last multiple of edgeNRows
-						// (a multiple of mr) take the tiles below.
-						ir0 = mc / edgeNRows * edgeNRows
-						p.edgeN(ic, ir0, pc, kc, jc+jr, w, bp, bs, tile, over)
+					} else if w <= 2 && p.edgeN {
+						p.edgeNRows(ic, mc, pc, kc, jc+jr, w, bp, bs, tile, over)
+						ir0 = mc
 					}
 					for ir := ir0; ir < mc; ir += mr {
 						if n := p.fullTiles(ir, mc, fullA, w, offB); n > 1 {
@@ -483,27 +495,30 @@ func (p *part[E]) edgeT(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over 
 // after them start a tile; blockMC is one such block.
 const edgeTRows = 96
 
-// edgeNRows is the granularity, in rows, of the blocks of a plain op(a)
-// whose edge panels of one or two columns kernel.edgeN computes: a
-// multiple of its eight rows and of the kernels' mr (6), so that the rows
-// after them start a tile. A chunk of four tiles (24 rows, as a batch of
-// 100 is cut for two goroutines) is one such block.
-const edgeNRows = 24
-
-// edgeN computes rows ic..ic+mc-1 (mc a multiple of edgeNRows) of the w ≤
-// 2 columns from j of c with kernel.edgeN, for a plain op(a) read in place
-// and the panel bp (row stride bs) of op(b); out holds at least 32
-// elements. With over, c is overwritten (0 + the sum) instead of added to.
-func (p *part[E]) edgeN(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over bool) {
-	for i := ic; i < ic+mc; i += 16 {
-		a := p.a[i*p.lda+pc:]
-		rows, a2 := 8, a // eight rows left: a2 repeats them, its sums unused
-		if i+8 < ic+mc {
-			rows, a2 = 16, a[8*p.lda:]
+// edgeNRows computes rows ic..ic+mc-1 of the w ≤ 2 columns from j of c
+// with kernel.edgeN, for a plain op(a) of at least eight rows read in
+// place and the panel bp (row stride bs) of op(b); out holds at least 32
+// elements. Sixteen rows at a time, then eight; the last rows, fewer than
+// eight, come from the block of eight that ends with the last row of
+// op(a) or starts at the first of them, whose other rows (computed with
+// the same operations) are left out. With over, c is overwritten (0 + the
+// sum) instead of added to.
+func (p *part[E]) edgeNRows(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over bool) {
+	for i := ic; i < ic+mc; {
+		left := ic + mc - i
+		s, rows, a2 := i, 16, 8 // the block's first row, its rows, a2's offset in rows
+		switch {
+		case left < 8:
+			s = min(i, p.m-8)
+			rows, a2 = 8, 0 // a2 repeats a, its sums unused
+		case left < 16:
+			rows, a2 = 8, 0
 		}
-		p.kern.edgeN(kc, a, p.lda, a2, bp, bs, out)
+		a := p.a[s*p.lda+pc:]
+		p.kern.edgeN(kc, a, p.lda, a[a2*p.lda:], bp, bs, out)
+		use := min(rows, left)
 		for jj := 0; jj < w; jj++ {
-			for r, v := range out[jj*16 : jj*16+rows] {
+			for r, v := range out[jj*16+i-s : jj*16+i-s+use] {
 				e := &p.c[(i+r)*p.ldc+j+jj]
 				if over {
 					*e = 0 + v
@@ -512,6 +527,7 @@ func (p *part[E]) edgeN(ic, mc, pc, kc, j, w int, bp []E, bs int, out []E, over 
 				}
 			}
 		}
+		i += use
 	}
 }
 

@@ -211,11 +211,11 @@ func TestGemmInPlaceMatchesPacked(t *testing.T) {
 		shapes = append(shapes, shape{sz[0], sz[1], sz[2], i%2 == 1, i/2%2 == 1})
 	}
 	// The MNIST shapes, and edge panels of one and two columns over whole
-	// blocks of rows (kernel.edgeT, and kernel.edgeN: blocks of 24 rows
-	// and more, runs of every length mod 4 and of fewer than four terms),
-	// in every layout.
+	// blocks of rows (kernel.edgeT, and kernel.edgeN: from eight rows on,
+	// runs of every length mod 4 and of fewer than four terms, panels of
+	// two columns read in place), in every layout.
 	for _, sz := range [][3]int{{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {97, 130, 300}, {192, 17, 33}, {300, 33, 7}, {96, 2, 300}, {100, 1000, 200},
-		{24, 2, 7}, {30, 1, 9}, {48, 18, 262}, {72, 50, 5}, {100, 50, 3}, {97, 2, 258}, {23, 2, 40}, {150, 17, 4}} {
+		{24, 2, 7}, {30, 1, 9}, {48, 18, 262}, {72, 50, 5}, {100, 50, 3}, {97, 2, 258}, {23, 2, 40}, {150, 17, 4}, {8, 2, 5}, {13, 18, 4}, {9, 1, 300}, {7, 2, 40}} {
 		for i := range 4 {
 			shapes = append(shapes, shape{sz[0], sz[1], sz[2], i%2 == 1, i/2 == 1})
 		}
