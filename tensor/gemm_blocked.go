@@ -92,7 +92,8 @@ type kernel[E float32 | float64] struct {
 // follows tile boundaries, so every element is computed by the same
 // operations whatever GOMAXPROCS is. Float32 products of at most rowsMax
 // rows without transposes or scaling (a single case through a layer) take
-// rows instead, which reads b in place and gives the same bits.
+// rows instead, which reads b in place and gives the same bits; so do
+// float32 products whose op(a) is mostly zeros (see gemmSparse).
 func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if unsafe.Sizeof(alpha) == 8 {
 		blocked(kernel64(), transA, transB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc, nil, nil)
@@ -101,6 +102,16 @@ func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda 
 	if useSIMD && m <= rowsMax && !transA && !transB && alpha == 1 {
 		rows(m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 		return
+	}
+	if !transB && alpha == 1 && (beta == 0 || beta == 1) {
+		first := a[:k] // a's first row: one case of a batch, plain or transposed
+		if transA {
+			first = a[:m]
+		}
+		if sparseOK(m, n, k, as[float32](first), as[float32](b), ldb) {
+			gemmSparse(transA, m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
+			return
+		}
 	}
 	blocked(kernel32(), transA, transB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc, nil, nil)
 }
