@@ -104,11 +104,14 @@ func gemmBlocked[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda 
 		return
 	}
 	if !transB && alpha == 1 && (beta == 0 || beta == 1) {
-		first := a[:k] // a's first row: one case of a batch, plain or transposed
+		// a's first and last rows: two cases of a batch, plain or transposed.
+		var first, last []T
 		if transA {
-			first = a[:m]
+			first, last = a[:m], a[(k-1)*lda:(k-1)*lda+m]
+		} else {
+			first, last = a[:k], a[(m-1)*lda:(m-1)*lda+k]
 		}
-		if sparseOK(m, n, k, as[float32](first), as[float32](b), ldb) {
+		if sparseOK(m, n, k, as[float32](first), as[float32](last), as[float32](b), ldb) {
 			gemmSparse(transA, m, n, k, as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc)
 			return
 		}

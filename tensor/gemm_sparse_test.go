@@ -32,23 +32,24 @@ func TestGemmSparseMatchesDense(t *testing.T) {
 			}
 			a, b := RandN[float32](r, 1, ash...), RandN[float32](r, 1, k, n)
 			for i := range a.Data {
-				// One element in seven kept (density 1/7), or none; the
-				// others +0 and -0 in turn.
-				if density == 0 || i%7 != 3 {
+				// One element in seven kept (density 1/7) but in the
+				// first and last rows (which decide), or none; the others
+				// +0 and -0 in turn.
+				if row := i / rowLen; density == 0 || i%7 != 3 || row == 0 || row == len(a.Data)/rowLen-1 {
 					a.Data[i] = float32(math.Copysign(0, float64(i%2*2-1)))
 				}
 			}
 			if len(a.Data) >= 2*rowLen {
 				a.Data[rowLen+rowLen/2] = float32(math.NaN()) // in the second row
 			}
-			first := a.Data[:rowLen]
-			if !sparseOK(m, n, k, first, b.Data, n) {
+			first, last := a.Data[:rowLen], a.Data[len(a.Data)-rowLen:]
+			if !sparseOK(m, n, k, first, last, b.Data, n) {
 				t.Fatalf("%dx%dx%d transA=%v density %v: the sparse path is not taken", m, n, k, ta, density)
 			}
 			for _, inf := range []bool{false, true} {
 				if inf {
 					b.Data[len(b.Data)/2] = float32(math.Inf(1))
-					if sparseOK(m, n, k, first, b.Data, n) {
+					if sparseOK(m, n, k, first, last, b.Data, n) {
 						t.Fatalf("%dx%dx%d: the sparse path is taken with an infinite element in b", m, n, k)
 					}
 				}
@@ -77,24 +78,42 @@ func TestGemmSparseMatchesDense(t *testing.T) {
 	}
 }
 
-func TestGemmSparseNeedsSparseFirstRow(t *testing.T) {
-	// Dense data (no zeros), too few columns, or too many in the last
-	// block of 64, keep the dense path.
+func TestGemmSparseNeedsSparseRows(t *testing.T) {
+	// Dense data (no zeros), a causal attention's probabilities (row i
+	// with i+1 nonzero elements: the first row sparse, the last dense),
+	// too few columns, or too many in the last block of 64, keep the
+	// dense path.
 	if !haveSIMD {
 		t.Skip("no SIMD kernels on this machine: no sparse path")
 	}
 	r := rng.NewNumpy(13)
 	a, b := RandN[float32](r, 1, 10, 30), RandN[float32](r, 1, 30, 80)
-	if sparseOK(10, 50, 30, a.Data[:30], b.Data, 80) {
+	if sparseOK(10, 50, 30, a.Data[:30], a.Data[270:], b.Data, 80) {
 		t.Error("a dense a takes the sparse path")
+	}
+	att := New[float32](64, 64)
+	for i := range 64 {
+		for j := 0; j <= i; j++ {
+			att.Data[i*64+j] = 1 / float32(i+1)
+		}
+	}
+	v := RandN[float32](r, 1, 64, 32)
+	for _, ta := range []bool{false, true} {
+		first, last := att.Data[:64], att.Data[63*64:]
+		if ta { // attᵀ·dy: a's rows are att's rows all the same
+			first, last = att.Data[:64], att.Data[63*64:]
+		}
+		if sparseOK(64, 32, 64, first, last, v.Data, 32) {
+			t.Errorf("transA=%v: a causal attention's probabilities take the sparse path", ta)
+		}
 	}
 	clear(a.Data)
 	for _, n := range []int{16, 65, 80} {
-		if sparseOK(10, n, 30, a.Data[:30], b.Data, 80) {
+		if sparseOK(10, n, 30, a.Data[:30], a.Data[270:], b.Data, 80) {
 			t.Errorf("%d columns take the sparse path", n)
 		}
 	}
-	if !sparseOK(10, 50, 30, a.Data[:30], b.Data, 80) {
+	if !sparseOK(10, 50, 30, a.Data[:30], a.Data[270:], b.Data, 80) {
 		t.Error("a zero a with 50 columns does not take the sparse path")
 	}
 }
