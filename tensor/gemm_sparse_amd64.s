@@ -18,7 +18,58 @@
 // (a comparison's eight bits select a row of sparseLUT, the indices of the
 // set bits, stored whole, the count advanced by their number); then the
 // terms are summed over the list. k must be at least 1. The six kernels
-// differ only in f (the accumulators Y0..Yf and their loads and stores).
+// differ only in f (the accumulators Y0..Yf and their loads and stores);
+// the list's making is the macro SPARSE_LIST, the same in each.
+
+// SPARSE_LIST writes to list (R10) the indices of the nonzero elements of
+// the k (CX) elements from SI, and their number to R13: the blocks of
+// eight through sparseLUT (R12), the last k mod 8 through a mask. Y12 is
+// made zero; it uses AX, BX, R9, R14 and Y9-Y11. Its labels belong to
+// the function that uses it, once.
+#define SPARSE_LIST \
+	LEAQ ·sparseLUT(SB), R12; \
+	XORQ R13, R13; \
+	XORQ R14, R14; \
+	VXORPS Y12, Y12, Y12; \
+	MOVQ CX, R9; \
+	ANDQ $7, R9; \
+	SHRQ $3, CX; \
+	JZ sparse_tail; \
+sparse_scan: \
+	VCMPPS $4, (SI)(R14*4), Y12, Y9; \
+	VMOVMSKPS Y9, AX; \
+	MOVQ AX, BX; \
+	SHLQ $5, BX; \
+	VMOVDQU (R12)(BX*1), Y10; \
+	VMOVQ R14, X11; \
+	VPBROADCASTD X11, Y11; \
+	VPADDD Y11, Y10, Y10; \
+	VMOVDQU Y10, (R10)(R13*4); \
+	POPCNTL AX, AX; \
+	ADDQ AX, R13; \
+	ADDQ $8, R14; \
+	DECQ CX; \
+	JNZ sparse_scan; \
+sparse_tail: \
+	TESTQ R9, R9; \
+	JZ sparse_listed; \
+	LEAQ ·sparseTailMask(SB), BX; \
+	MOVQ $8, AX; \
+	SUBQ R9, AX; \
+	VMOVDQU (BX)(AX*4), Y9; \
+	VMASKMOVPS (SI)(R14*4), Y9, Y9; \
+	VCMPPS $4, Y9, Y12, Y9; \
+	VMOVMSKPS Y9, AX; \
+	MOVQ AX, BX; \
+	SHLQ $5, BX; \
+	VMOVDQU (R12)(BX*1), Y10; \
+	VMOVQ R14, X11; \
+	VPBROADCASTD X11, Y11; \
+	VPADDD Y11, Y10, Y10; \
+	VMOVDQU Y10, (R10)(R13*4); \
+	POPCNTL AX, AX; \
+	ADDQ AX, R13; \
+sparse_listed:
 
 TEXT ·sgemvRowSparse2(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
@@ -30,49 +81,7 @@ TEXT ·sgemvRowSparse2(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse2_tail
-sgemvRowSparse2_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse2_scan
-sgemvRowSparse2_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse2_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse2_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -111,49 +120,7 @@ TEXT ·sgemvRowSparse3(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse3_tail
-sgemvRowSparse3_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse3_scan
-sgemvRowSparse3_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse3_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse3_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -196,49 +163,7 @@ TEXT ·sgemvRowSparse4(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse4_tail
-sgemvRowSparse4_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse4_scan
-sgemvRowSparse4_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse4_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse4_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -285,49 +210,7 @@ TEXT ·sgemvRowSparse5(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse5_tail
-sgemvRowSparse5_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse5_scan
-sgemvRowSparse5_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse5_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse5_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -378,49 +261,7 @@ TEXT ·sgemvRowSparse6(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse6_tail
-sgemvRowSparse6_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse6_scan
-sgemvRowSparse6_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse6_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse6_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -475,49 +316,7 @@ TEXT ·sgemvRowSparse7(SB), NOSPLIT, $0-56
 	MOVQ mask+40(FP), AX
 	MOVQ list+48(FP), R10
 	VMOVDQU (AX), Y15
-	LEAQ ·sparseLUT(SB), R12
-	XORQ R13, R13 // the list's length
-	XORQ R14, R14 // the block's first index
-	VXORPS Y12, Y12, Y12
-	MOVQ CX, R9
-	ANDQ $7, R9
-	SHRQ $3, CX
-	JZ sgemvRowSparse7_tail
-sgemvRowSparse7_scan:
-	VCMPPS $4, (SI)(R14*4), Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ sgemvRowSparse7_scan
-sgemvRowSparse7_tail:
-	TESTQ R9, R9
-	JZ sgemvRowSparse7_sum
-	LEAQ ·sparseTailMask(SB), BX
-	MOVQ $8, AX
-	SUBQ R9, AX
-	VMOVDQU (BX)(AX*4), Y9
-	VMASKMOVPS (SI)(R14*4), Y9, Y9
-	VCMPPS $4, Y9, Y12, Y9
-	VMOVMSKPS Y9, AX
-	MOVQ AX, BX
-	SHLQ $5, BX
-	VMOVDQU (R12)(BX*1), Y10
-	VMOVQ R14, X11
-	VPBROADCASTD X11, Y11
-	VPADDD Y11, Y10, Y10
-	VMOVDQU Y10, (R10)(R13*4)
-	POPCNTL AX, AX
-	ADDQ AX, R13
-sgemvRowSparse7_sum:
+	SPARSE_LIST
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
